@@ -1,0 +1,1 @@
+//! The halext C ABI.

@@ -1,0 +1,4 @@
+//! The `halext` command-line tool.
+fn main() {
+    println!("halext {}", halext_core::VERSION);
+}

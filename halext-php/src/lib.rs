@@ -1,0 +1,1 @@
+//! The halext PHP extension.

@@ -1,0 +1,1 @@
+//! A Halext-compatible test server.

@@ -1,0 +1,2 @@
+//! Runs the Halext-compatible test server.
+fn main() {}
