@@ -333,7 +333,11 @@ mod tests {
         }
         let mut sorted: Vec<u32> = Code::ALL.iter().map(|c| c.as_u32()).collect();
         sorted.sort_unstable();
-        assert_eq!(sorted, Code::ALL.iter().map(|c| c.as_u32()).collect::<Vec<_>>(), "ALL must be in numeric order");
+        assert_eq!(
+            sorted,
+            Code::ALL.iter().map(|c| c.as_u32()).collect::<Vec<_>>(),
+            "ALL must be in numeric order"
+        );
     }
 
     #[test]

@@ -1,1 +1,95 @@
-//! (under construction)
+//! Legacy identity: the `users` tables of Acmlmboard, WordPress and ZEN3MP, and their
+//! password hashes.
+//!
+//! This file fixes the shapes the rest of the crate (the [`crate::mapping`] planner and
+//! login-time migration) relies on: [`LegacyUser`], [`AccountState`] and [`UserSource`].
+//! Submodules hold the hash verifiers and the site readers.
+
+use std::sync::Arc;
+
+/// One legacy account, decoded and normalised from a site's users table.
+///
+/// Text fields are valid UTF-8 (decoded per the site's charset rules, see the source module);
+/// empty strings in the database become `None` where the column is optional.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LegacyUser {
+    /// The configured site name (e.g. `"acmlm"`, `"wordpress"`, `"social"`), not the profile.
+    pub site: Arc<str>,
+    /// The legacy primary key (`users.id`, `wp_users.ID`). Stable; names are not.
+    pub id: u64,
+    /// The login name (`users.name`, `user_login`, ZEN3MP `username`).
+    pub login: String,
+    /// A display name when the site keeps one separately (`displayname`, `display_name`).
+    pub display_name: Option<String>,
+    /// The stored email, trimmed; `None` when empty.
+    pub email: Option<String>,
+    /// Whether the site verified the email (ZEN3MP `verify_user = 'yes'`); `false` when the
+    /// site never verifies emails (Acmlmboard, WordPress), which is what the planner's
+    /// takeover rule needs to know.
+    pub email_verified: bool,
+    /// The stored password hash as it is in the database (ASCII); `None` when empty.
+    pub password_hash: Option<String>,
+    /// Whether the account may log in, per the site's own rules.
+    pub state: AccountState,
+    /// The legacy role says administrator. Recorded for reports only: it is never forwarded
+    /// to Halext (`is_admin` is never sent on registration).
+    pub is_admin: bool,
+    /// Registration time, Unix seconds (UTC); `None` for zero/unknown dates.
+    pub registered_at: Option<i64>,
+    /// Last activity or login time the site keeps, Unix seconds; `None` when unknown.
+    pub last_seen_at: Option<i64>,
+}
+
+/// Whether a legacy account may log in, per its site's rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AccountState {
+    /// Normal account.
+    Active,
+    /// Banned. `until` is the Unix time a temporary ban ends; `None` means permanent.
+    Banned {
+        /// End of a temporary ban (Unix seconds), or `None` for a permanent ban.
+        until: Option<i64>,
+    },
+    /// Closed by its owner (ZEN3MP `user_closed = 'yes'` on a verified account).
+    Closed,
+    /// Registered but never verified (ZEN3MP `verify_user = 'no'`).
+    Unverified,
+    /// Deleted (WordPress multisite `deleted = 1`).
+    Deleted,
+    /// Flagged as spam (WordPress multisite `spam = 1`).
+    Spam,
+}
+
+/// A stream of legacy users read in batches, never the whole table in memory.
+///
+/// Implemented by the site readers; the planner only depends on this trait, so tests can feed
+/// it users from memory.
+pub trait UserSource: Send {
+    /// The configured site name this source reads.
+    fn site(&self) -> &Arc<str>;
+
+    /// The next batch (non-empty), or `Ok(None)` at the end.
+    ///
+    /// # Errors
+    /// [`LegacyError`] when the database fails or a row cannot be decoded and the source's
+    /// policy is to stop (sources report undecodable rows rather than dropping them silently).
+    fn next_batch(
+        &mut self,
+    ) -> impl std::future::Future<Output = Result<Option<Vec<LegacyUser>>, LegacyError>> + Send;
+}
+
+/// Errors from legacy sources and hash verification. (Placeholder: the legacy module owns it.)
+#[derive(Debug, thiserror::Error)]
+pub enum LegacyError {
+    /// A database operation failed.
+    #[error("legacy database error: {0}")]
+    Database(String),
+}
+
+impl crate::HalextError for LegacyError {
+    fn code(&self) -> crate::Code {
+        match self {
+            LegacyError::Database(_) => crate::Code::LegacyDatabase,
+        }
+    }
+}
