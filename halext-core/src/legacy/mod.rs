@@ -60,6 +60,9 @@ pub enum AccountState {
     Spam,
 }
 
+/// A boxed future, so the traits below stay object-safe (`Box<dyn UserSource>`).
+pub type BoxFuture<'a, T> = futures_util::future::BoxFuture<'a, T>;
+
 /// A stream of legacy users read in batches, never the whole table in memory.
 ///
 /// Implemented by the site readers; the planner only depends on this trait, so tests can feed
@@ -73,9 +76,45 @@ pub trait UserSource: Send {
     /// # Errors
     /// [`LegacyError`] when the database fails or a row cannot be decoded and the source's
     /// policy is to stop (sources report undecodable rows rather than dropping them silently).
-    fn next_batch(
-        &mut self,
-    ) -> impl std::future::Future<Output = Result<Option<Vec<LegacyUser>>, LegacyError>> + Send;
+    fn next_batch(&mut self) -> BoxFuture<'_, Result<Option<Vec<LegacyUser>>, LegacyError>>;
+}
+
+/// One configured legacy site, as login-time migration needs it: find the account a login
+/// form would find, and check a typed password against its stored hash.
+///
+/// Implemented by the MySQL-backed site readers; tests can implement it in memory.
+pub trait LegacySite: Send + Sync {
+    /// The configured site name (e.g. `"acmlm"`).
+    fn name(&self) -> &Arc<str>;
+
+    /// The accounts this site's own login form would consider for `login_or_email`, following
+    /// the app's rules (Acmlmboard: `name` or `displayname`; WordPress: `user_login`, or
+    /// `user_email` when the input contains `@`; ZEN3MP: `email`), compared the way the app's
+    /// database collation compares. Usually zero or one; more than one means the legacy data
+    /// itself is ambiguous (the caller must not guess).
+    ///
+    /// # Errors
+    /// [`LegacyError`] when the database fails.
+    fn find_for_login<'a>(
+        &'a self,
+        login_or_email: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<LegacyUser>, LegacyError>>;
+
+    /// The account with this legacy id, if it exists.
+    ///
+    /// # Errors
+    /// [`LegacyError`] when the database fails.
+    fn get_by_id(&self, id: u64) -> BoxFuture<'_, Result<Option<LegacyUser>, LegacyError>>;
+
+    /// Checks a typed password (raw bytes as the form sent them) against `user`'s stored hash
+    /// with this site's schemes, salts and quirks, in constant time.
+    ///
+    /// `Ok(true)` on a match, `Ok(false)` on a mismatch.
+    ///
+    /// # Errors
+    /// [`LegacyError`] when the stored hash is unusable (truncated bcrypt, empty-password
+    /// sentinel, salted md5 without configured salts) or of an unknown format.
+    fn verify_password(&self, user: &LegacyUser, password: &[u8]) -> Result<bool, LegacyError>;
 }
 
 /// Errors from legacy sources and hash verification. (Placeholder: the legacy module owns it.)
