@@ -39,7 +39,8 @@ capi: deps
 
 # include/halext.h is committed; regenerate it after changing halext-capi.
 header:
-	scripts/gen-header.sh > include/halext.h
+	scripts/gen-header.sh > include/halext.h.tmp && mv include/halext.h.tmp include/halext.h \
+	  || { rm -f include/halext.h.tmp; exit 1; }
 
 header-check:
 	@scripts/gen-header.sh | diff -u include/halext.h - \

@@ -301,8 +301,8 @@ enum halext_status halext_last_error_message_copy(char *buf, size_t len, size_t 
 
 /**
  * Writes the last error as a JSON object to `*out_json`:
- * `{"status": 104, "name": "token.expired", "message": "..."}`, or
- * `{"status": 0, "name": "ok", "message": ""}` when there is no error.
+ * `{"status":104,"name":"token.expired","message":"..."}` (keys in this order), or
+ * `{"status":0,"name":"ok","message":""}` when there is no error.
  *
  * The string is allocated by the library: free it with `halext_string_free` (not `free`).
  * Returns `HALEXT_STATUS_OK`, or `HALEXT_STATUS_INVALID_ARGUMENT` when `out_json` is NULL.

@@ -159,9 +159,17 @@ pub unsafe extern "C" fn halext_last_error_message_copy(
     })
 }
 
+/// The JSON shape of `halext_last_error_json` (a struct, so the key order is fixed).
+#[derive(serde::Serialize)]
+struct ErrorJson {
+    status: u32,
+    name: &'static str,
+    message: String,
+}
+
 /// Writes the last error as a JSON object to `*out_json`:
-/// `{"status": 104, "name": "token.expired", "message": "..."}`, or
-/// `{"status": 0, "name": "ok", "message": ""}` when there is no error.
+/// `{"status":104,"name":"token.expired","message":"..."}` (keys in this order), or
+/// `{"status":0,"name":"ok","message":""}` when there is no error.
 ///
 /// The string is allocated by the library: free it with `halext_string_free` (not `free`).
 /// Returns `HALEXT_STATUS_OK`, or `HALEXT_STATUS_INVALID_ARGUMENT` when `out_json` is NULL.
@@ -178,13 +186,13 @@ pub unsafe extern "C" fn halext_last_error_json(out_json: *mut *mut c_char) -> C
         };
         let json = with(|e| {
             let code = e.map_or(Code::Ok, AnyError::code);
-            serde_json::json!({
-                "status": code.as_u32(),
-                "name": code.as_str(),
-                "message": e.map(ToString::to_string).unwrap_or_default(),
-            })
+            ErrorJson {
+                status: code.as_u32(),
+                name: code.as_str(),
+                message: e.map(ToString::to_string).unwrap_or_default(),
+            }
         })
-        .unwrap_or_else(|| serde_json::json!({"status": 0, "name": "ok", "message": ""}));
+        .unwrap_or(ErrorJson { status: 0, name: "ok", message: String::new() });
         match output::json_string(&json) {
             Ok(ptr) => {
                 *out_json = ptr;

@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Builds and runs the C tests (tests/c/*.c) against libhalext, and builds the C examples.
+#
+#   scripts/test-c.sh target/debug     # what `make test-c` runs, after `cargo build -p halext-capi`
+#
+# Each test is compiled with `gcc -std=c11 -Wall -Wextra -Werror -Wpedantic -Iinclude`, linked
+# against libhalext.so (rpath set) and run; test_version is also linked against libhalext.a to
+# prove the static link line; the header is compiled as C++; examples/c is built (shared and
+# static) and hello is run. Any failure fails the script, loudly.
+#
+# Env:
+#   CC=gcc, CXX=g++           compilers
+#   HALEXT_C_VALGRIND=1       also run every test under valgrind memcheck: fails on memory
+#                             errors and on definite/indirect leaks (needs valgrind installed)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+die() { echo "test-c: $*" >&2; exit 1; }
+
+[ $# -eq 1 ] || die "usage: scripts/test-c.sh <target-dir>   (e.g. target/debug)"
+[ -d "$1" ] || die "no such directory: $1 (build first: cargo build -p halext-capi)"
+TARGET="$(cd "$1" && pwd)"
+SO="$TARGET/libhalext.so"
+STATIC="$TARGET/libhalext.a"
+for f in "$SO" "$STATIC"; do [ -f "$f" ] || die "missing $f (build first: cargo build -p halext-capi)"; done
+nm -D --defined-only "$SO" | grep -q ' halext_test_panic$' \
+  || die "$SO does not export the halext_test_panic hook: test a debug build, or build with --features halext-capi/test-hooks"
+
+export RUST_BACKTRACE=0   # the panic test's expected panics print one line each, not a backtrace
+CC="${CC:-gcc}"
+CXX="${CXX:-g++}"
+OUT="$TARGET/c-tests"
+mkdir -p "$OUT"
+CFLAGS=(-std=c11 -Wall -Wextra -Werror -Wpedantic -g -Iinclude -I"$OUT")
+STATIC_SYSLIBS=(-lpthread -ldl -lm -lrt -lutil)   # `rustc --print native-static-libs`
+VALGRIND=()
+if [ "${HALEXT_C_VALGRIND:-0}" = 1 ]; then
+  command -v valgrind >/dev/null || die "HALEXT_C_VALGRIND=1 but valgrind is not installed"
+  VALGRIND=(valgrind --quiet --error-exitcode=97 --leak-check=full
+            --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect)
+fi
+
+# The status list the status test iterates, taken from the header itself (not retyped).
+awk '/^[[:space:]]+HALEXT_STATUS_[A-Z0-9_]+ = [0-9]+,?$/ { print "HALEXT_STATUS_ENTRY(" $1 ")" }' \
+  include/halext.h > "$OUT/status_list.h"
+[ -s "$OUT/status_list.h" ] || die "found no HALEXT_STATUS_* constants in include/halext.h"
+
+passed=0
+failed=()
+
+# Every exported function is declared in the header and every declared function is exported
+# (test hooks excepted): catches a function left out by cbindgen or compiled out by a cfg.
+echo "--- exports match the header"
+exported="$(nm -D --defined-only "$SO" | awk '$2 == "T" && $3 ~ /^halext_/ { print $3 }' \
+            | grep -v '^halext_test_' | sort)"
+declared="$(grep -oE '^[a-z][a-z0-9_ *]* \**(halext_[a-z0-9_]+)\(' include/halext.h \
+            | grep -oE 'halext_[a-z0-9_]+\($' | tr -d '(' | sort)"
+if [ -n "$exported" ] && [ "$exported" = "$declared" ]; then
+  passed=$((passed + 1))
+else
+  diff <(echo "$declared") <(echo "$exported") | sed 's/^/    header<  >library: /' >&2 || true
+  failed+=("exports match the header")
+fi
+run_test() { # name, program
+  local name="$1" prog="$2"
+  echo "--- $name"
+  if "${VALGRIND[@]}" "$prog"; then
+    passed=$((passed + 1))
+  else
+    echo "test-c: FAILED: $name (exit $?)" >&2
+    failed+=("$name")
+  fi
+}
+
+shopt -s nullglob
+tests=(tests/c/*.c)
+[ ${#tests[@]} -gt 0 ] || die "no tests in tests/c"
+for src in "${tests[@]}"; do
+  name="$(basename "$src" .c)"
+  if "$CC" "${CFLAGS[@]}" "$src" -o "$OUT/$name" -L"$TARGET" -Wl,-rpath,"$TARGET" -lhalext -pthread; then
+    run_test "$name" "$OUT/$name"
+  else
+    echo "test-c: FAILED to compile: $src" >&2
+    failed+=("$name (compile)")
+  fi
+done
+
+# The static library: the documented link line must work.
+if "$CC" "${CFLAGS[@]}" tests/c/test_version.c -o "$OUT/test_version_static" "$STATIC" "${STATIC_SYSLIBS[@]}"; then
+  run_test "test_version (static libhalext.a)" "$OUT/test_version_static"
+else
+  failed+=("test_version (static link)")
+fi
+
+# The header is valid C++ with C linkage.
+echo "--- header_check.cpp (g++)"
+if "$CXX" -std=c++17 -Wall -Wextra -Werror -Wpedantic -Iinclude tests/c/header_check.cpp \
+    -o "$OUT/header_check_cxx" -L"$TARGET" -Wl,-rpath,"$TARGET" -lhalext && "$OUT/header_check_cxx"; then
+  passed=$((passed + 1))
+else
+  failed+=("header_check.cpp")
+fi
+
+# The examples build (shared and static) and hello runs.
+echo "--- examples/c"
+if make -s -C examples/c all static LIBDIR="$TARGET" OUT="$TARGET/c-examples"; then
+  if HALEXT_SECRET=example-secret "$TARGET/c-examples/hello" | grep -q "loaded a secret of 14 bytes" \
+     && ! env -u HALEXT_SECRET -u HALEXT_SECRET_FILE "$TARGET/c-examples/hello-static" 2>/dev/null; then
+    passed=$((passed + 1))
+  else
+    failed+=("examples/c/hello (run)")
+  fi
+else
+  failed+=("examples/c (build)")
+fi
+
+[ ${#failed[@]} -eq 0 ] || echo "test-c: failed: ${failed[*]}" >&2
+echo "test-c: ${passed} passed, ${#failed[@]} failed"
+[ ${#failed[@]} -eq 0 ]
