@@ -263,7 +263,7 @@ impl Setting {
 }
 
 /// Parses a millisecond count for `setting`.
-fn parse_millis(raw: &[u8], setting: &'static str) -> Result<Duration, ConfigError> {
+pub(crate) fn parse_millis(raw: &[u8], setting: &'static str) -> Result<Duration, ConfigError> {
     let parsed = std::str::from_utf8(raw).ok().and_then(|t| t.trim().parse::<u64>().ok());
     match parsed {
         Some(ms @ 1..=MAX_MILLIS) => Ok(Duration::from_millis(ms)),

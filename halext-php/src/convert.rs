@@ -87,6 +87,9 @@ impl HalextError for ConvertError {
     }
 }
 
+const PATH_HEAD: usize = 12;
+const PATH_TAIL: usize = 4;
+
 /// One step of a path, collected only when a conversion fails.
 enum Seg {
     Index(i64),
@@ -120,7 +123,16 @@ impl Fail {
 
     fn into_error(self) -> ConvertError {
         let mut path = String::from("$");
-        for seg in self.path.iter().rev() {
+        // Keep long paths (deep nesting, recursive references) readable: the first
+        // PATH_HEAD and last PATH_TAIL steps.
+        let total = self.path.len();
+        for (n, seg) in self.path.iter().rev().enumerate() {
+            if total > PATH_HEAD + PATH_TAIL && n >= PATH_HEAD && n < total - PATH_TAIL {
+                if n == PATH_HEAD {
+                    let _ = write!(path, "…({} more)…", total - PATH_HEAD - PATH_TAIL);
+                }
+                continue;
+            }
             match seg {
                 Seg::Index(i) => {
                     let _ = write!(path, "[{i}]");
@@ -361,5 +373,18 @@ mod tests {
             .at(Seg::Index(3))
             .at(Seg::Key("users".into()));
         assert_eq!(fail.into_error().to_string(), r"$['users'][3]['it\'s']: string is not valid UTF-8");
+    }
+
+    #[test]
+    fn long_paths_are_elided_in_the_middle() {
+        let mut fail = Fail::new(FailKind::TooDeep);
+        for i in (0..100).rev() {
+            fail = fail.at(Seg::Index(i));
+        }
+        let text = fail.into_error().to_string();
+        assert!(
+            text.starts_with("$[0][1][2][3][4][5][6][7][8][9][10][11]…(84 more)…[96][97][98][99]: nested"),
+            "{text}"
+        );
     }
 }

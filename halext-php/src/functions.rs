@@ -27,8 +27,8 @@ pub fn halext_version() -> &'static str {
 /// as `['code' => 104, 'reason' => 'token.expired', 'class' => 'Halext\TokenException',
 /// 'constant' => 'EXPIRED']` (generated from `halext_core::Code::ALL`, without `ok`).
 #[php_function]
-pub fn halext_error_codes() -> PhpResult<Zval> {
-    boundary::run(|| -> Result<Zval, AnyError> {
+pub fn halext_error_codes() -> PhpResult<ZBox<ZendHashTable>> {
+    boundary::run(|| -> Result<ZBox<ZendHashTable>, AnyError> {
         let codes: Vec<_> = exported_codes().collect();
         let mut list = table(codes.len());
         for code in codes {
@@ -39,7 +39,7 @@ pub fn halext_error_codes() -> PhpResult<Zval> {
             row.insert("constant", constant_name(code)).map_err(engine)?;
             list.push(row).map_err(engine)?;
         }
-        Ok(array(list))
+        Ok(list)
     })
 }
 
@@ -52,8 +52,8 @@ pub fn halext_error_codes() -> PhpResult<Zval> {
 ///
 /// Throws `Halext\Exception` (code `CONFIG`) for the first unusable setting.
 #[php_function]
-pub fn halext_config() -> PhpResult<Zval> {
-    boundary::run(|| -> Result<Zval, AnyError> {
+pub fn halext_config() -> PhpResult<ZBox<ZendHashTable>> {
+    boundary::run(|| -> Result<ZBox<ZendHashTable>, AnyError> {
         let mut out = table(config::ALL.len());
         for setting in config::ALL {
             let (field, value, provenance) = match setting.kind {
@@ -90,7 +90,7 @@ pub fn halext_config() -> PhpResult<Zval> {
             let key = setting.ini.strip_prefix("halext.").unwrap_or(setting.ini);
             out.insert(key, row(field, value, provenance)?).map_err(engine)?;
         }
-        Ok(array(out))
+        Ok(out)
     })
 }
 
@@ -108,12 +108,6 @@ fn row(
 
 fn table(len: usize) -> ZBox<ZendHashTable> {
     ZendHashTable::with_capacity(u32::try_from(len).unwrap_or(u32::MAX))
-}
-
-fn array(table: ZBox<ZendHashTable>) -> Zval {
-    let mut z = Zval::new();
-    z.set_hashtable(table);
-    z
 }
 
 fn string(bytes: &[u8]) -> Zval {

@@ -6,10 +6,10 @@
 
 use crate::config::{self, Kind, Setting};
 use crate::ffi::{ZEND_INI_DISPLAY_ORIG, zend_unregister_ini_entries};
-use ext_php_rs::ffi::{zend_hash_str_find, zend_ini_entry};
+use ext_php_rs::ffi::{zend_hash_str_find, zend_ini_entry, zend_string};
 use ext_php_rs::flags::IniEntryPermission;
 use ext_php_rs::zend::{ExecutorGlobals, IniEntryDef, IniEntryDefs};
-use std::os::raw::c_int;
+use std::os::raw::{c_int, c_void};
 
 /// Where each entry may be set (`PHP_INI_*`). Identity settings (secrets, the Halext URL,
 /// the config file) are `PHP_INI_SYSTEM|PHP_INI_PERDIR`: php.ini, pool configuration,
@@ -24,13 +24,56 @@ const fn permission(kind: Kind) -> IniEntryPermission {
 }
 
 /// The `zend_ini_entry_def` for one setting: default `""` (unset, so the environment
-/// applies), and the secret displayer for secret values.
+/// applies), an `on_modify` handler (without one PHP cannot `ini_restore()` an entry), and
+/// the secret displayer for secret values.
 const fn def(setting: &Setting) -> IniEntryDef {
     let mut def = IniEntryDef::new(setting.ini_c, c"", permission(setting.kind));
+    def.on_modify = Some(match setting.kind {
+        Kind::Millis => on_modify_millis,
+        Kind::Text | Kind::Path | Kind::Secret | Kind::SecretFile => on_modify_accept,
+    });
     if matches!(setting.kind, Kind::Secret) {
         def.displayer = Some(secret_displayer);
     }
     def
+}
+
+/// `ZEND_INI_STAGE_RUNTIME` (`Zend/zend_ini.h`): a change made by `ini_set()`/`ini_restore()`.
+const ZEND_INI_STAGE_RUNTIME: c_int = 1 << 4;
+/// `SUCCESS` / `FAILURE` (`zend_result`).
+const SUCCESS: c_int = 0;
+const FAILURE: c_int = -1;
+
+/// Accepts every value; validation happens when the value is used ([`crate::config`]).
+unsafe extern "C" fn on_modify_accept(
+    _entry: *mut zend_ini_entry,
+    _new_value: *mut zend_string,
+    _arg1: *mut c_void,
+    _arg2: *mut c_void,
+    _arg3: *mut c_void,
+    _stage: c_int,
+) -> c_int {
+    SUCCESS
+}
+
+/// Rejects an invalid timeout given to `ini_set()`, which then returns `false`. From
+/// php.ini, pool configuration or `.user.ini` every value is accepted (PHP would otherwise
+/// silently fall back to the default) and an invalid one raises a clear
+/// `Halext\Exception` (code `CONFIG`) when it is used.
+unsafe extern "C" fn on_modify_millis(
+    _entry: *mut zend_ini_entry,
+    new_value: *mut zend_string,
+    _arg1: *mut c_void,
+    _arg2: *mut c_void,
+    _arg3: *mut c_void,
+    stage: c_int,
+) -> c_int {
+    if stage != ZEND_INI_STAGE_RUNTIME {
+        return SUCCESS;
+    }
+    // SAFETY: null or the zend_string the engine is about to store.
+    let bytes = unsafe { new_value.as_ref() }.map_or(&[][..], |s| s.as_bytes());
+    if bytes.is_empty() || config::parse_millis(bytes, "").is_ok() { SUCCESS } else { FAILURE }
 }
 
 /// The registered table; `static` because the engine borrows it for the life of the process.
