@@ -394,3 +394,41 @@ pub fn openwebui_secret() -> Result<Option<Secret>, ConfigError> {
 pub fn access_code() -> Result<Option<Secret>, ConfigError> {
     ACCESS.get()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn environment_names_follow_the_ini_names() {
+        for s in ALL {
+            let suffix = s.ini.strip_prefix("halext.").expect("halext. prefix");
+            assert_eq!(s.env, format!("HALEXT_{}", suffix.to_ascii_uppercase()));
+            assert_eq!(s.ini_c.to_str().ok(), Some(s.ini));
+        }
+        for (name, secret) in SECRETS {
+            assert_eq!(secret.value.ini, format!("halext.{name}"));
+            assert_eq!(secret.file.ini, format!("halext.{name}_file"));
+            assert_eq!((secret.value.kind, secret.file.kind), (Kind::Secret, Kind::SecretFile));
+        }
+    }
+
+    #[test]
+    fn milliseconds_parse_strictly() {
+        assert_eq!(parse_millis(b"1", "x").ok(), Some(Duration::from_millis(1)));
+        assert_eq!(parse_millis(b" 2500\n", "x").ok(), Some(Duration::from_millis(2500)));
+        assert_eq!(parse_millis(b"86400000", "x").ok(), Some(Duration::from_millis(MAX_MILLIS)));
+        for bad in [&b"0"[..], b"", b"-1", b"1.5", b"1e3", b"86400001", b"ten", b"\xff"] {
+            let err = parse_millis(bad, "halext.timeout_ms").expect_err("rejected");
+            assert_eq!(err.code(), Code::Config);
+            assert!(err.to_string().starts_with("halext.timeout_ms must be a whole number"), "{err}");
+        }
+    }
+
+    #[test]
+    fn a_bad_value_is_echoed_at_most_32_characters() {
+        let long = "9".repeat(100);
+        let err = parse_millis(long.as_bytes(), "HALEXT_TIMEOUT_MS").expect_err("rejected");
+        assert!(err.to_string().contains(&format!("{:?}", "9".repeat(32))), "{err}");
+    }
+}

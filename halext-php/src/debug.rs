@@ -1,5 +1,7 @@
-//! Test hooks, compiled only into debug builds (`cfg(debug_assertions)`): a release build
-//! (`cargo build --release`, what production runs) has no `Halext\Debug\*` function.
+//! Test hooks, compiled only into debug builds (`cfg(debug_assertions)`) or with the
+//! `test-hooks` cargo feature (for benchmarking a release build): a normal release build
+//! (`cargo build --release -p halext-php`, what production runs) has no `Halext\Debug\*`
+//! function.
 //! `tests/php` uses them to prove the panic boundary, the exception-object mechanism,
 //! the conversions and `#[\SensitiveParameter]` before any binding exists.
 

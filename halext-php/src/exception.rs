@@ -51,8 +51,6 @@ struct Extra {
     name: &'static str,
     /// Getter method (`getStatus`).
     getter: &'static str,
-    /// Getter handler (reads `name`).
-    handler: extern "C" fn(&mut ExecuteData, &mut Zval),
     /// Return type of the getter.
     returns: DataType,
     /// Whether the getter may return null (and the default is null).
@@ -78,31 +76,27 @@ getter!(api_get_status, ExceptionClass::Api, "status");
 getter!(api_get_field_errors, ExceptionClass::Api, "fieldErrors");
 getter!(api_get_retry_after, ExceptionClass::Api, "retryAfter");
 
+/// The getter handler of an extra property. Kept out of [`Extra`] so that the metadata
+/// (used by pure-Rust code and unit tests) does not pull the Zend-calling handlers in.
+fn getter_handler(
+    class: ExceptionClass,
+    property: &str,
+) -> Option<extern "C" fn(&mut ExecuteData, &mut Zval)> {
+    match (class, property) {
+        (ExceptionClass::Api, "status") => Some(api_get_status),
+        (ExceptionClass::Api, "fieldErrors") => Some(api_get_field_errors),
+        (ExceptionClass::Api, "retryAfter") => Some(api_get_retry_after),
+        _ => None,
+    }
+}
+
 /// `Halext\ApiException` data, set by the API binding through [`Thrown::with_property`]:
 /// the HTTP status (`?int`), the field errors of a 422 (`array`, Halext's `detail` list),
 /// and the `Retry-After` of a 429 in seconds (`?int`).
 const API_EXTRAS: &[Extra] = &[
-    Extra {
-        name: "status",
-        getter: "getStatus",
-        handler: api_get_status,
-        returns: DataType::Long,
-        nullable: true,
-    },
-    Extra {
-        name: "fieldErrors",
-        getter: "getFieldErrors",
-        handler: api_get_field_errors,
-        returns: DataType::Array,
-        nullable: false,
-    },
-    Extra {
-        name: "retryAfter",
-        getter: "getRetryAfter",
-        handler: api_get_retry_after,
-        returns: DataType::Long,
-        nullable: true,
-    },
+    Extra { name: "status", getter: "getStatus", returns: DataType::Long, nullable: true },
+    Extra { name: "fieldErrors", getter: "getFieldErrors", returns: DataType::Array, nullable: false },
+    Extra { name: "retryAfter", getter: "getRetryAfter", returns: DataType::Long, nullable: true },
 ];
 
 /// Registered class entries, indexed by [`ExceptionClass::index`].
@@ -238,6 +232,7 @@ fn builder(class: ExceptionClass) -> ext_php_rs::error::Result<ClassBuilder> {
         );
     }
     for extra in class.extras() {
+        let handler = getter_handler(class, extra.name).ok_or(ext_php_rs::error::Error::InvalidPointer)?;
         let default: Box<dyn FnOnce() -> ext_php_rs::error::Result<Zval>> = if extra.nullable {
             Box::new(|| Ok(Zval::null()))
         } else {
@@ -255,11 +250,7 @@ fn builder(class: ExceptionClass) -> ext_php_rs::error::Result<ClassBuilder> {
                 default_stub: None,
             })
             .method(
-                FunctionBuilder::new(extra.getter, extra.handler).returns(
-                    extra.returns,
-                    false,
-                    extra.nullable,
-                ),
+                FunctionBuilder::new(extra.getter, handler).returns(extra.returns, false, extra.nullable),
                 MethodFlags::Public,
             );
     }
@@ -429,5 +420,78 @@ impl std::fmt::Debug for Thrown {
             .field("message", &self.message)
             .field("properties", &self.properties.iter().map(|(n, _)| *n).collect::<Vec<_>>())
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn every_code_but_ok_is_exported_once_with_a_unique_constant_per_class() {
+        assert_eq!(exported_codes().count(), Code::ALL.len() - 1);
+        assert!(exported_codes().all(|c| c != Code::Ok));
+        let mut seen = HashSet::new();
+        for code in exported_codes() {
+            let class = ExceptionClass::for_code(code);
+            let name = constant_name(code);
+            assert!(seen.insert((class, name.clone())), "{} has two {name}", class.name());
+            assert!(
+                name.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_'),
+                "{name}"
+            );
+        }
+        let per_class: usize = ExceptionClass::ALL.iter().map(|c| c.codes().count()).sum();
+        assert_eq!(per_class, Code::ALL.len() - 1);
+    }
+
+    #[test]
+    fn constants_drop_only_the_classes_own_prefix() {
+        assert_eq!(constant_name(Code::TokenExpired), "EXPIRED");
+        assert_eq!(constant_name(Code::TokenUnknownKeyId), "UNKNOWN_KID");
+        assert_eq!(constant_name(Code::ApiRateLimited), "RATE_LIMITED");
+        assert_eq!(constant_name(Code::MappingStore), "MAPPING_STORE");
+        assert_eq!(constant_name(Code::MigrationInterrupted), "INTERRUPTED");
+        assert_eq!(constant_name(Code::InvalidArgument), "INVALID_ARGUMENT");
+    }
+
+    #[test]
+    fn classes_follow_the_numeric_ranges() {
+        for &code in Code::ALL {
+            let expected = match code.as_u32() {
+                0..=99 => ExceptionClass::Base,
+                100..=199 => ExceptionClass::Token,
+                200..=299 => ExceptionClass::Api,
+                300..=399 => ExceptionClass::Legacy,
+                _ => ExceptionClass::Migration,
+            };
+            assert_eq!(ExceptionClass::for_code(code), expected, "{code}");
+        }
+    }
+
+    #[test]
+    fn reasons_of_numbers() {
+        assert_eq!(reason_of(Some(104)), "token.expired");
+        assert_eq!(reason_of(Some(0)), "unknown");
+        assert_eq!(reason_of(Some(-1)), "unknown");
+        assert_eq!(reason_of(Some(99_999)), "unknown");
+        assert_eq!(reason_of(None), "unknown");
+    }
+
+    #[test]
+    fn every_extra_has_a_getter() {
+        for class in ExceptionClass::ALL {
+            for extra in class.extras() {
+                assert!(extra.getter.starts_with("get"), "{}", extra.getter);
+            }
+        }
+    }
+
+    #[test]
+    fn only_declared_extras_are_known() {
+        assert_eq!(ExceptionClass::Api.declared("retryAfter"), Some("retryAfter"));
+        assert_eq!(ExceptionClass::Api.declared("message"), None);
+        assert_eq!(ExceptionClass::Token.declared("status"), None);
     }
 }

@@ -20,10 +20,13 @@ pub(crate) unsafe extern "C" fn module_info(module: *mut ModuleEntry) {
         unsafe { php_info_print_table_start() };
         header("halext support", "enabled");
         row("Version", halext_core::VERSION);
-        row(
-            "Build",
-            if cfg!(debug_assertions) { "debug (Halext\\Debug\\* test hooks present)" } else { "release" },
-        );
+        let profile = if cfg!(debug_assertions) { "debug" } else { "release" };
+        let hooks = if cfg!(any(debug_assertions, feature = "test-hooks")) {
+            " (Halext\\Debug\\* test hooks present)"
+        } else {
+            ""
+        };
+        row("Build", &format!("{profile}{hooks}"));
         for (capability, available) in crate::CAPABILITIES {
             row(capability, if *available { "enabled" } else { "not in this build yet" });
         }

@@ -29,6 +29,11 @@
 //! then add `("halext_validate_token", 0)` to `sensitive::PARAMETERS`, the function to
 //! `halext.stub.php` (the stub test fails until you do), and tests under `tests/php/`.
 //!
+//! ## Tests
+//! `cargo test -p halext-php` runs the pure-Rust unit tests (naming rules, parsing); they
+//! link without PHP, so they must not reach a function that calls the engine. Everything
+//! that touches the engine is tested from PHP: `tests/php/` via `scripts/test-php.sh`.
+//!
 //! ## Module start-up (fork safety)
 //! MINIT registers INI entries, classes and parameter attributes and installs the panic
 //! hook: nothing else. No tokio runtime, HTTP client, MySQL pool, thread or socket is
@@ -38,7 +43,7 @@
 pub mod boundary;
 pub mod config;
 pub mod convert;
-#[cfg(debug_assertions)]
+#[cfg(any(debug_assertions, feature = "test-hooks"))]
 mod debug;
 pub mod exception;
 mod ffi;
@@ -103,12 +108,12 @@ mod entry {
     }
 }
 
-#[cfg(debug_assertions)]
+#[cfg(any(debug_assertions, feature = "test-hooks"))]
 fn debug_register(module: ModuleBuilder<'_>) -> ModuleBuilder<'_> {
     debug::register(module)
 }
 
-#[cfg(not(debug_assertions))]
+#[cfg(not(any(debug_assertions, feature = "test-hooks")))]
 fn debug_register(module: ModuleBuilder<'_>) -> ModuleBuilder<'_> {
     module
 }

@@ -37,7 +37,7 @@ final class ExtensionTest extends TestCase
         self::assertSame(0, $run->exitCode, $run->stderr);
         self::assertStringContainsString('halext support => enabled', $run->stdout);
         self::assertStringContainsString('Version => ' . halext_version(), $run->stdout);
-        $build = function_exists('Halext\\Debug\\panic') ? 'Build => debug' : 'Build => release';
+        $build = function_exists('Halext\\Debug\\panic') ? '(Halext\\Debug\\* test hooks present)' : 'Build => release';
         self::assertStringContainsString($build, $run->stdout);
         self::assertStringContainsString('Directive => Local Value => Master Value', $run->stdout);
     }
