@@ -10,6 +10,7 @@ declare(strict_types=1);
 
 require __DIR__ . '/support/PhpProcess.php';
 require __DIR__ . '/support/Surface.php';
+require __DIR__ . '/support/FastCgi.php';
 
 $so = getenv('HALEXT_PHP_EXTENSION');
 if ($so === false || $so === '' || !is_file($so)) {
