@@ -22,6 +22,7 @@ pub(crate) fn register(module: ModuleBuilder<'_>) -> ModuleBuilder<'_> {
         .function(wrap_function!(debug_from_json))
         .function(wrap_function!(debug_roundtrip))
         .function(wrap_function!(debug_sensitive))
+        .function(wrap_function!(debug_convert_bench))
 }
 
 /// `Halext\Debug\panic(string $message): void`: panics inside the boundary.
@@ -95,5 +96,34 @@ pub fn debug_sensitive(secret: &str) -> PhpResult<()> {
     let _ = secret;
     boundary::run(|| -> Result<(), AnyError> {
         Err(AnyError::new(Code::Config, "debug: a sensitive parameter was passed"))
+    })
+}
+
+/// `Halext\Debug\convert_bench(string $json, int $iterations): array`: times the conversions
+/// alone (no parsing, no PHP call overhead): `['to_zval_ns' => float, 'to_json_ns' => float]`,
+/// nanoseconds per conversion of `$json` (parsed once), each including freeing the result.
+/// Used by `tests/php/bench/convert.php`.
+#[php_function]
+#[php(name = "Halext\\Debug\\convert_bench")]
+pub fn debug_convert_bench(json: &str, iterations: i64) -> PhpResult<Zval> {
+    boundary::run(|| -> Result<Zval, AnyError> {
+        let n = u32::try_from(iterations.clamp(1, 10_000_000)).unwrap_or(1);
+        let value: serde_json::Value =
+            serde_json::from_str(json).map_err(|e| AnyError::new(Code::InvalidArgument, e.to_string()))?;
+        let start = std::time::Instant::now();
+        for _ in 0..n {
+            drop(std::hint::black_box(convert::to_zval(std::hint::black_box(&value))?));
+        }
+        let to_zval = start.elapsed().as_secs_f64() * 1e9 / f64::from(n);
+        let zval = convert::to_zval(&value)?;
+        let start = std::time::Instant::now();
+        for _ in 0..n {
+            drop(std::hint::black_box(convert::to_json(std::hint::black_box(&zval))?));
+        }
+        let to_json = start.elapsed().as_secs_f64() * 1e9 / f64::from(n);
+        let mut out = serde_json::Map::new();
+        out.insert("to_zval_ns".into(), serde_json::Value::from(to_zval));
+        out.insert("to_json_ns".into(), serde_json::Value::from(to_json));
+        Ok(convert::map_to_zval(&out)?)
     })
 }
