@@ -263,11 +263,22 @@ fn base_entry() -> &'static ClassEntry {
     ExceptionClass::Base.entry().unwrap_or_else(ce::exception)
 }
 
+/// The method argument tables of the registered classes: the engine points into them for the
+/// life of the process, so they are kept here (reachable, unlike a `mem::forget`).
+static ARG_INFO: std::sync::Mutex<Vec<KeptArgInfo>> = std::sync::Mutex::new(Vec::new());
+
+/// [`ArgInfoTables`] held for the engine.
+struct KeptArgInfo(#[allow(dead_code)] ArgInfoTables);
+
+// SAFETY: the tables are immutable after registration; only the engine reads them (through
+// its own pointers), and this wrapper only keeps them alive.
+unsafe impl Send for KeptArgInfo {}
+
 /// `ClassBuilder` registration callback: remembers the entry and keeps the method
-/// argument tables alive for the life of the process (the engine points into them).
+/// argument tables alive for the life of the process.
 fn store_entry<const I: usize>(entry: &'static mut ClassEntry, arg_info: ArgInfoTables) {
     ENTRIES[I].store(ptr::from_mut(entry), Ordering::Release);
-    std::mem::forget(arg_info);
+    ARG_INFO.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(KeptArgInfo(arg_info));
 }
 
 /// Reads the property `name` of `$this` with `scope`'s visibility. `None` (with an
