@@ -7,7 +7,7 @@
 //! `Halext\Exception::INTERNAL` and a fixed message, an error becomes the exception of its
 //! code's class.
 //!
-//! The panic hook installed at MINIT ([`install_panic_hook`]) replaces the default one
+//! The panic hook installed at MINIT (`install_panic_hook`) replaces the default one
 //! (which prints the payload to stderr, i.e. the PHP-FPM log): it prints the location only.
 //! The hook belongs to this extension's copy of the Rust standard library, so it affects
 //! panics in halext code only, not other Rust extensions loaded in the same process.

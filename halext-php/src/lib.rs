@@ -3,7 +3,7 @@
 //! The `halext` PHP extension: a thin layer over `halext-core` that converts types and maps
 //! errors. Everything a binding needs is here; a binding file is a handful of
 //! `#[php_function]`s (or a `#[php_class]`) plus one `register(module)` call in
-//! [`get_module`].
+//! `get_module` (below).
 //!
 //! | module | what it gives a binding |
 //! | --- | --- |
@@ -15,7 +15,7 @@
 //!
 //! A binding, end to end:
 //!
-//! ```ignore
+//! ```text
 //! /// `halext_validate_token(#[\SensitiveParameter] string $token, array $options = []): array`
 //! #[php_function]
 //! pub fn halext_validate_token(token: &str, options: Option<&ZendHashTable>) -> PhpResult<Zval> {
