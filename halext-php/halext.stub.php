@@ -1,0 +1,191 @@
+<?php
+
+/**
+ * IDE stub for the halext PHP extension (`extension=libhalext_php.so`, module name `halext`).
+ *
+ * Declarations only: never include this file when the extension is loaded. It is checked
+ * against `new ReflectionExtension('halext')` by tests/php/StubTest.php (functions, classes,
+ * methods, parameters, attributes, return types, constants and properties), so it cannot go
+ * stale. Debug builds also expose `Halext\Debug\*` test hooks, which are not part of the
+ * API and not listed here. See docs/php-api.md.
+ */
+
+namespace Halext {
+
+    /**
+     * Base of every halext exception, and the class of the general codes (0–99).
+     *
+     * `getCode()` is a stable number from halext's code table (`halext_error_codes()`),
+     * `getReason()` its stable dotted name. Catch order: a capability class
+     * (`TokenException`, …) before `Halext\Exception` before `\Exception`.
+     * Messages never contain a secret, a password or a whole token.
+     */
+    class Exception extends \Exception
+    {
+        /** `internal`: A bug inside halext (including a caught panic). Please report it. */
+        public const INTERNAL = 1;
+        /** `invalid_argument`: An argument was invalid (null pointer, bad UTF-8, unknown option, out-of-range value). */
+        public const INVALID_ARGUMENT = 2;
+        /** `config`: The configuration is invalid or incomplete (missing secret, bad URL, unreadable file). */
+        public const CONFIG = 3;
+        /** `io`: A local I/O operation failed (reading a key file, writing an export). */
+        public const IO = 4;
+
+        /**
+         * The stable dotted name of `getCode()`, e.g. `"token.expired"`; `"unknown"` when the
+         * code is not a halext code (e.g. an exception constructed by PHP code with code 0).
+         */
+        public function getReason(): string {}
+    }
+
+    /** Token validation failed (codes 100–199). */
+    class TokenException extends Exception
+    {
+        /** `token.malformed`: The token is not a well-formed compact JWS (RFC 7515 §7.1) or its JSON is invalid. */
+        public const MALFORMED = 100;
+        /** `token.too_large`: The token is larger than the validator's configured maximum size. */
+        public const TOO_LARGE = 101;
+        /** `token.algorithm`: The token's `alg` is `none`, unsupported, not allowed by the validator, or does not match the algorithm of the selected key (RFC 8725 §3.1). */
+        public const ALGORITHM = 102;
+        /** `token.bad_signature`: The signature does not verify with the selected key. */
+        public const BAD_SIGNATURE = 103;
+        /** `token.expired`: `exp` is in the past (beyond the leeway). RFC 7519 §4.1.4. */
+        public const EXPIRED = 104;
+        /** `token.not_yet_valid`: `nbf` (or `iat`, when configured) is in the future (beyond the leeway). RFC 7519 §4.1.5. */
+        public const NOT_YET_VALID = 105;
+        /** `token.wrong_issuer`: `iss` does not match the configured issuer. RFC 7519 §4.1.1. */
+        public const WRONG_ISSUER = 106;
+        /** `token.wrong_audience`: `aud` does not contain the configured audience (or is present when none is expected). RFC 7519 §4.1.3. */
+        public const WRONG_AUDIENCE = 107;
+        /** `token.missing_claim`: A required claim is absent. */
+        public const MISSING_CLAIM = 108;
+        /** `token.invalid_claim`: A claim has the wrong type or an out-of-range value (e.g. a string `exp`). */
+        public const INVALID_CLAIM = 109;
+        /** `token.unknown_kid`: The token's `kid` names no key in the key set (after a refresh, for a JWKS URL). */
+        public const UNKNOWN_KID = 110;
+        /** `token.key_set_unavailable`: The JWKS could not be fetched or parsed and no previously good key set is cached. */
+        public const KEY_SET_UNAVAILABLE = 111;
+        /** `token.unsupported_crit`: The header lists a `crit` extension the validator does not understand (RFC 7515 §4.1.11). */
+        public const UNSUPPORTED_CRIT = 112;
+        /** `token.invalid_key`: The key material is unusable (bad PEM/DER, a shared secret that is too short, ...). */
+        public const INVALID_KEY = 113;
+    }
+
+    /** A Halext API call failed (codes 200–299). */
+    class ApiException extends Exception
+    {
+        /** `api.unauthorized`: HTTP 401: no, invalid or expired token; bad login; missing access code. */
+        public const UNAUTHORIZED = 200;
+        /** `api.forbidden`: HTTP 403: admin-only route or not the owner. */
+        public const FORBIDDEN = 201;
+        /** `api.not_found`: HTTP 404: missing object or unknown route. */
+        public const NOT_FOUND = 202;
+        /** `api.conflict`: HTTP 400 business-rule rejection, such as "Email already registered". */
+        public const CONFLICT = 203;
+        /** `api.validation`: HTTP 422: request validation failed; carries field errors. */
+        public const VALIDATION = 204;
+        /** `api.rate_limited`: HTTP 429: rate limited; carries `Retry-After` when the server sent it. */
+        public const RATE_LIMITED = 205;
+        /** `api.server`: HTTP 5xx (or another unexpected status); carries the status and a body excerpt. */
+        public const SERVER = 206;
+        /** `api.timeout`: The request did not complete within the configured timeout. */
+        public const TIMEOUT = 207;
+        /** `api.connect`: The connection could not be established (refused, DNS, TLS handshake). */
+        public const CONNECT = 208;
+        /** `api.decode`: The response body could not be decoded into the expected shape. */
+        public const DECODE = 209;
+        /** `api.transport`: The connection broke after it was established (reset, truncated body). */
+        public const TRANSPORT = 210;
+        /** `api.request`: The request was refused before sending (e.g. an upload over the size limit). */
+        public const REQUEST = 211;
+
+        /** @var int|null HTTP status of the response, null when no response was received. */
+        protected $status = null;
+
+        /** @var array Field errors of a 422 response (Halext's `detail` list), `[]` otherwise. */
+        protected $fieldErrors = [];
+
+        /** @var int|null `Retry-After` of a 429 response in seconds, null when absent. */
+        protected $retryAfter = null;
+
+        /** HTTP status of the response, or null when no response was received (timeout, connect). */
+        public function getStatus(): ?int {}
+
+        /**
+         * Field errors of a 422 response, as Halext's `detail` list
+         * (`[['loc' => ['body', 'email'], 'msg' => '…', 'type' => '…'], …]`); `[]` otherwise.
+         */
+        public function getFieldErrors(): array {}
+
+        /** `Retry-After` of a 429 response, in seconds; null when the server sent none. */
+        public function getRetryAfter(): ?int {}
+    }
+
+    /** A legacy user source or password hash failed (codes 300–399). */
+    class LegacyException extends Exception
+    {
+        /** `legacy.database`: A legacy database could not be reached or a query failed. */
+        public const DATABASE = 300;
+        /** `legacy.schema`: A legacy table does not match its site profile (missing column, wrong type). */
+        public const SCHEMA = 301;
+        /** `legacy.decode`: A legacy row could not be decoded (charset, date, type). */
+        public const DECODE = 302;
+        /** `legacy.unknown_hash_format`: A stored password hash has a format no supported scheme recognises. */
+        public const UNKNOWN_HASH_FORMAT = 303;
+        /** `legacy.unusable_hash`: A stored password hash is recognised but unusable (truncated bcrypt, empty-password sentinel, md5 scheme without its salts configured). */
+        public const UNUSABLE_HASH = 304;
+    }
+
+    /** Mapping store or migration failed (codes 400–499). */
+    class MigrationException extends Exception
+    {
+        /** `migration.invalid_credentials`: Unknown user or wrong password: deliberately the same code for both. */
+        public const INVALID_CREDENTIALS = 400;
+        /** `migration.account_blocked`: The legacy account may not log in (banned, closed, deleted, spam). */
+        public const ACCOUNT_BLOCKED = 401;
+        /** `migration.halext_unavailable`: Halext could not be reached and the policy does not allow a legacy-only login. */
+        public const HALEXT_UNAVAILABLE = 402;
+        /** `migration.conflict`: The mapping for this user is in conflict and needs an operator decision. */
+        public const CONFLICT = 403;
+        /** `migration.duplicate_username`: Halext already has an account with this username. */
+        public const DUPLICATE_USERNAME = 404;
+        /** `migration.duplicate_email`: Halext already has an account with this email. */
+        public const DUPLICATE_EMAIL = 405;
+        /** `mapping.store`: The mapping store (the `halext_user_map` table) failed. */
+        public const MAPPING_STORE = 406;
+        /** `mapping.not_found`: No mapping exists for the requested user. */
+        public const MAPPING_NOT_FOUND = 407;
+        /** `migration.interrupted`: A long-running job was interrupted (Ctrl-C); it can be resumed. */
+        public const INTERRUPTED = 408;
+    }
+}
+
+namespace {
+
+    /** The version of the extension (the halext version it was built from), e.g. `"0.1.0"`. */
+    function halext_version(): string {}
+
+    /**
+     * Every code a halext exception can carry, in numeric order:
+     * `[['code' => 104, 'reason' => 'token.expired', 'class' => 'Halext\TokenException', 'constant' => 'EXPIRED'], …]`.
+     * `constant("{$row['class']}::{$row['constant']}") === $row['code']` for every row.
+     *
+     * @return list<array{code: int, reason: string, class: class-string<\Halext\Exception>, constant: string}>
+     */
+    function halext_error_codes(): array {}
+
+    /**
+     * The effective configuration and where each value came from; never a secret value.
+     *
+     * Keys: `url`, `timeout_ms`, `connect_timeout_ms`, `config` (each
+     * `['value' => string|int|null, 'source' => 'ini'|'env'|null, 'from' => string|null]`) and
+     * `jwt_secret`, `openwebui_secret`, `access_code` (each
+     * `['set' => bool, 'source' => 'ini'|'ini_file'|'env'|'env_file'|null, 'from' => string|null]`).
+     * `from` names the INI entry or environment variable used. Precedence: INI entry, then
+     * the `HALEXT_*` environment variable (secrets: value before file at each level).
+     *
+     * @throws \Halext\Exception code CONFIG when a setting is present but unusable
+     *         (timeout not 1–86400000, secret file unreadable or empty, URL not UTF-8).
+     */
+    function halext_config(): array {}
+}

@@ -1,0 +1,82 @@
+//! `#[\SensitiveParameter]` on the parameters that carry secrets (tokens, passwords,
+//! access codes), so PHP replaces them with a `SensitiveParameterValue` in every stack
+//! trace (`getTrace()`, `getTraceAsString()`, uncaught-exception logs) even with
+//! `zend.exception_ignore_args=Off`. PHP ≥ 8.2 (`Zend/zend_attributes.h`).
+//!
+//! Binding authors add an entry to [`PARAMETERS`] for each such parameter and mirror it in
+//! `halext.stub.php`; the stub test compares the attributes with reflection.
+
+use crate::ffi::{ZEND_ATTRIBUTE_PERSISTENT, zend_add_attribute};
+use ext_php_rs::ffi::ext_php_rs_compiler_globals;
+use ext_php_rs::ffi::{HashTable, zend_function, zend_hash_str_find_ptr_lc};
+use ext_php_rs::types::ZendStr;
+use ext_php_rs::zend::ClassEntry;
+
+/// `(function, zero-based parameter index)`; a method is written `"Class\\Name::method"`.
+pub(crate) const PARAMETERS: &[(&str, u32)] = &[
+    #[cfg(any(debug_assertions, feature = "test-hooks"))]
+    ("Halext\\Debug\\sensitive", 0),
+];
+
+/// Marks every entry of [`PARAMETERS`] (MINIT, after the functions and classes exist).
+///
+/// # Errors
+/// The name of a function or method that does not exist (a bug in [`PARAMETERS`]).
+pub(crate) fn mark_all() -> Result<(), String> {
+    if find_class("SensitiveParameter").is_none() {
+        return Ok(()); // PHP < 8.2: the attribute does not exist and traces never honour it
+    }
+    for &(function, index) in PARAMETERS {
+        let func = find(function).ok_or_else(|| format!("sensitive parameter: no function {function}"))?;
+        let name = ZendStr::new_interned("SensitiveParameter", true).into_raw();
+        // SAFETY: `func` is an internal function of the engine's (persistent) tables, at
+        // MINIT; `name` is an interned persistent string; offset is the parameter index + 1
+        // as in `zend_add_parameter_attribute`.
+        unsafe {
+            zend_add_attribute(
+                &raw mut (*func).common.attributes,
+                name,
+                0,
+                ZEND_ATTRIBUTE_PERSISTENT,
+                index + 1,
+                0,
+            );
+        }
+    }
+    Ok(())
+}
+
+/// CG(...): the compiler globals (the engine's class and function tables at MINIT).
+fn compiler_globals() -> Option<&'static ext_php_rs::ffi::zend_compiler_globals> {
+    // SAFETY: the engine's statically allocated compiler globals (NTS), valid for the process.
+    unsafe { ext_php_rs_compiler_globals().as_ref() }
+}
+
+/// A class in CG(class_table) (EG(class_table) is not set up yet at MINIT).
+fn find_class(name: &str) -> Option<&'static ClassEntry> {
+    let table = compiler_globals()?.class_table;
+    if table.is_null() {
+        return None;
+    }
+    // SAFETY: a live engine hash table; the key is read for its length and lower-cased by the callee.
+    let found = unsafe { zend_hash_str_find_ptr_lc(table, name.as_ptr().cast(), name.len()) };
+    // SAFETY: class table entries are class entries living until engine shutdown.
+    unsafe { found.cast::<ClassEntry>().as_ref() }
+}
+
+/// The function `name` or method `Class::method` in the engine's tables.
+fn find(name: &str) -> Option<*mut zend_function> {
+    let (table, function): (*mut HashTable, &str) = match name.split_once("::") {
+        Some((class, method)) => {
+            let ce = find_class(class)?;
+            (std::ptr::from_ref(&ce.function_table).cast_mut(), method)
+        }
+        None => (compiler_globals()?.function_table, name),
+    };
+    if table.is_null() {
+        return None;
+    }
+    // SAFETY: a live engine hash table; the key is read for its length and lower-cased by the callee.
+    let found = unsafe { zend_hash_str_find_ptr_lc(table, function.as_ptr().cast(), function.len()) };
+    (!found.is_null()).then_some(found.cast::<zend_function>())
+}

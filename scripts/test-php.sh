@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Runs the PHP test suite (tests/php, PHPUnit 9) against a built halext extension.
+#
+#   scripts/test-php.sh target/debug              # what `make test-php` runs
+#   scripts/test-php.sh target/release            # release build: the Halext\Debug test hooks
+#                                                 # do not exist, so the debug-hooks group is excluded
+#   scripts/test-php.sh target/debug --filter Ini # extra arguments go to PHPUnit
+#
+# Env: PHP (php), PHPUNIT (/usr/bin/phpunit).
+set -euo pipefail
+
+if [ $# -lt 1 ]; then
+  echo "usage: $0 <target-dir> [phpunit args...]" >&2
+  exit 2
+fi
+TARGET="$1"
+shift
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+PHP="${PHP:-php}"
+PHPUNIT="${PHPUNIT:-/usr/bin/phpunit}"
+
+SO="$(cd "$TARGET" 2>/dev/null && pwd)/libhalext_php.so" || SO="$TARGET/libhalext_php.so"
+if [ ! -f "$SO" ]; then
+  echo "test-php.sh: $SO does not exist; build it first: cargo build -p halext-php (or make php-ext)" >&2
+  exit 1
+fi
+if [ ! -x "$(command -v "$PHPUNIT" || true)" ]; then
+  echo "test-php.sh: PHPUnit not found at $PHPUNIT (Debian: apt-get install phpunit)" >&2
+  exit 1
+fi
+
+# The suite decides the configuration of every process it starts: nothing from the caller.
+unset HALEXT_URL HALEXT_TIMEOUT_MS HALEXT_CONNECT_TIMEOUT_MS HALEXT_CONFIG \
+      HALEXT_JWT_SECRET HALEXT_JWT_SECRET_FILE HALEXT_OPENWEBUI_SECRET HALEXT_OPENWEBUI_SECRET_FILE \
+      HALEXT_ACCESS_CODE HALEXT_ACCESS_CODE_FILE
+export HALEXT_PHP_EXTENSION="$SO"
+
+echo "PHP:       $("$PHP" -r 'echo PHP_VERSION, " (", PHP_BINARY, ")";')"
+echo "extension: $SO"
+if ! "$PHP" -n -d extension="$SO" -r 'exit(extension_loaded("halext") ? 0 : 1);'; then
+  echo "test-php.sh: PHP could not load $SO" >&2
+  exit 1
+fi
+ARGS=()
+if ! "$PHP" -n -d extension="$SO" -r 'exit(function_exists("Halext\\Debug\\panic") ? 0 : 1);'; then
+  echo "NOTE: release build (no Halext\\Debug test hooks): excluding the 'debug-hooks' test group" >&2
+  ARGS+=(--exclude-group debug-hooks)
+fi
+
+cd "$ROOT"
+exec "$PHP" -d extension="$SO" "$PHPUNIT" -c tests/php/phpunit.xml "${ARGS[@]}" "$@"

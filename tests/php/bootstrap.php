@@ -1,0 +1,23 @@
+<?php
+
+declare(strict_types=1);
+
+/*
+ * Bootstrap of the halext PHP suite. scripts/test-php.sh loads the extension into the
+ * PHPUnit process (-d extension=…) and passes its path in HALEXT_PHP_EXTENSION, so tests
+ * can also start isolated child processes (own INI, own environment) with PhpProcess.
+ */
+
+require __DIR__ . '/support/PhpProcess.php';
+require __DIR__ . '/support/Surface.php';
+require __DIR__ . '/support/FastCgi.php';
+
+$so = getenv('HALEXT_PHP_EXTENSION');
+if ($so === false || $so === '' || !is_file($so)) {
+    fwrite(STDERR, "tests/php: HALEXT_PHP_EXTENSION must name the built extension; run scripts/test-php.sh <target-dir>\n");
+    exit(2);
+}
+if (!extension_loaded('halext')) {
+    fwrite(STDERR, "tests/php: the halext extension is not loaded into the PHPUnit process (php -d extension=$so …)\n");
+    exit(2);
+}
