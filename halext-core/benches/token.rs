@@ -27,11 +27,19 @@ fn baseline(c: &mut Criterion) {
     g.bench_function("hs256_distinct", |b| {
         b.iter(|| {
             i = (i + 1) % toks.len();
-            black_box(jsonwebtoken::decode::<serde_json::Map<String, serde_json::Value>>(&toks[i], &key, &v).unwrap())
+            black_box(
+                jsonwebtoken::decode::<serde_json::Map<String, serde_json::Value>>(&toks[i], &key, &v)
+                    .unwrap(),
+            )
         })
     });
     g.bench_function("hs256_same", |b| {
-        b.iter(|| black_box(jsonwebtoken::decode::<serde_json::Map<String, serde_json::Value>>(&toks[0], &key, &v).unwrap()))
+        b.iter(|| {
+            black_box(
+                jsonwebtoken::decode::<serde_json::Map<String, serde_json::Value>>(&toks[0], &key, &v)
+                    .unwrap(),
+            )
+        })
     });
     g.finish();
 }
