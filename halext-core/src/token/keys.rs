@@ -249,6 +249,14 @@ pub(crate) fn check_public(kind: PublicKind, key: &DecodingKey) -> Result<(), To
         PublicKind::Ed25519 => &ED25519,
     };
     let bytes = key.try_get_as_bytes().map_err(|_| TokenError::invalid_key("unexpected key encoding"))?;
+    if kind == PublicKind::Rsa {
+        // Parsing alone does not enforce the size; RFC 7518 §3.3 requires 2048 bits or more.
+        let rsa = aws_lc_rs::rsa::PublicKey::from_der(bytes)
+            .map_err(|_| TokenError::invalid_key("key rejected"))?;
+        if !(256..=1024).contains(&rsa.modulus_len()) {
+            return Err(TokenError::invalid_key("RSA modulus must be 2048-8192 bits"));
+        }
+    }
     ParsedPublicKey::new(alg, bytes).map(|_| ()).map_err(|_| TokenError::invalid_key("key rejected"))
 }
 

@@ -71,6 +71,17 @@ struct State {
     good: Option<Good>,
     last_attempt: Option<Duration>,
     last_error: Option<String>,
+    /// A fetch is running: callers without a usable answer join it instead of failing fast.
+    in_flight: bool,
+}
+
+/// Clears `in_flight` when the fetch ends, also if the fetching future is dropped midway.
+struct InFlight<'a>(&'a RemoteJwks);
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.state().in_flight = false;
+    }
 }
 
 /// What the validator should do next.
@@ -220,14 +231,15 @@ impl RemoteJwks {
         let can_attempt = self.can_attempt(&st, now);
         match &st.good {
             Some(g) if !self.too_stale(g, now) => {
-                let due = now >= g.fresh_until || kid.is_some_and(|k| !g.set.has_kid(k));
-                if due && can_attempt {
+                let unknown_kid = kid.is_some_and(|k| !g.set.has_kid(k));
+                let due = now >= g.fresh_until || unknown_kid;
+                if (due && can_attempt) || (unknown_kid && st.in_flight) {
                     Ok(Lookup::NeedFetch)
                 } else {
                     Ok(Lookup::Ready(Arc::clone(&g.set), self.generation.load(Ordering::Acquire)))
                 }
             }
-            _ if can_attempt => Ok(Lookup::NeedFetch),
+            _ if can_attempt || st.in_flight => Ok(Lookup::NeedFetch),
             _ => Err(Self::unavailable(&st)),
         }
     }
@@ -246,12 +258,15 @@ impl RemoteJwks {
             let ok = self.can_attempt(&st, now);
             if ok {
                 st.last_attempt = Some(now);
+                st.in_flight = true;
             }
             ok
         };
         if fetch_now {
+            let in_flight = InFlight(self);
             let outcome = self.fetch().await;
             self.apply(outcome, now);
+            drop(in_flight);
             self.attempts.fetch_add(1, Ordering::AcqRel);
         }
         drop(guard);
@@ -267,6 +282,7 @@ impl RemoteJwks {
 
     fn apply(&self, outcome: Result<Fetched, String>, now: Duration) {
         let mut st = self.state();
+        st.in_flight = false;
         match outcome {
             Ok(Fetched { set, digest, max_age }) => {
                 let mut ttl = self.opts.ttl;
