@@ -59,6 +59,13 @@ fn halext(c: &mut Criterion) {
     }
     g.bench_function("same_cache_on", |b| b.iter(|| black_box(cached.validate(&toks[0]).unwrap())));
     g.bench_function("same_cache_off", |b| b.iter(|| black_box(uncached.validate(&toks[0]).unwrap())));
+    g.bench_function("sha256_of_token", |b| {
+        b.iter(|| black_box(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, toks[0].as_bytes())))
+    });
+    g.bench_function("sha256_of_token_sha2", |b| {
+        use sha2::Digest;
+        b.iter(|| black_box(sha2::Sha256::digest(toks[0].as_bytes())))
+    });
     g.bench_function("same_cache_on_to_json", |b| {
         b.iter(|| black_box(cached.validate(&toks[0]).unwrap().to_json()))
     });

@@ -473,3 +473,13 @@ fn every_token_code_is_reachable() {
         Code::ALL.iter().map(|c| c.as_u32()).filter(|n| (100..200).contains(n)).collect();
     assert_eq!(seen, token_codes);
 }
+
+#[test]
+fn validators_and_claims_are_send_sync_and_debug_shows_no_secret() {
+    fn send_sync<T: Send + Sync + Clone>() {}
+    send_sync::<Validator>();
+    send_sync::<halext_core::token::Claims>();
+    send_sync::<Key>();
+    let shown = format!("{:?} {:?}", hmac_validator(), Key::hmac_secret(Secret::from(SECRET)));
+    assert!(!shown.contains(SECRET), "{shown}");
+}

@@ -145,6 +145,35 @@ pub(crate) fn parse_header(part: &[u8]) -> Result<Header, TokenError> {
     Ok(Header { alg, kid: raw.kid.map(Cow::into_owned) })
 }
 
+/// Remembers the last successfully parsed header segment: a validator usually sees one header
+/// (python-jose's `{"alg":"HS256","typ":"JWT"}` for every Halext token), so re-parsing it can be
+/// skipped. The parse result depends on nothing but the segment's bytes, so this is exact.
+#[derive(Default)]
+pub(crate) struct HeaderMemo(std::sync::Mutex<Option<(Box<[u8]>, Header)>>);
+
+impl HeaderMemo {
+    /// Longest header segment remembered, in bytes.
+    const MAX: usize = 256;
+
+    /// [`parse_header`], skipping the work when `part` is the remembered segment.
+    pub fn parse(&self, part: &[u8]) -> Result<Header, TokenError> {
+        if let Ok(memo) = self.0.try_lock() {
+            if let Some((seg, header)) = memo.as_ref() {
+                if **seg == *part {
+                    return Ok(header.clone());
+                }
+            }
+        }
+        let header = parse_header(part)?;
+        if part.len() <= Self::MAX {
+            if let Ok(mut memo) = self.0.try_lock() {
+                *memo = Some((part.into(), header.clone()));
+            }
+        }
+        Ok(header)
+    }
+}
+
 /// The name of an algorithm as it appears in `alg` (RFC 7518 §3.1).
 pub fn alg_name(alg: Algorithm) -> &'static str {
     match alg {
@@ -226,6 +255,20 @@ mod tests {
             };
             assert_eq!(got, want, "{json}: {e:?}");
         }
+    }
+
+    #[test]
+    fn memo_returns_the_same_result_as_parsing() {
+        let memo = HeaderMemo::default();
+        let a = enc(r#"{"alg":"HS256","kid":"a"}"#);
+        let b = enc(r#"{"alg":"RS256","kid":"b"}"#);
+        for _ in 0..2 {
+            assert_eq!(memo.parse(a.as_bytes()).unwrap().kid.as_deref(), Some("a"));
+            assert_eq!(memo.parse(b.as_bytes()).unwrap().alg, Algorithm::RS256);
+        }
+        let none = enc(r#"{"alg":"none"}"#);
+        assert!(memo.parse(none.as_bytes()).is_err());
+        assert!(memo.parse(none.as_bytes()).is_err(), "failures are never remembered");
     }
 
     #[test]

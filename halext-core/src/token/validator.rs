@@ -8,7 +8,7 @@ use jsonwebtoken::Algorithm;
 use super::cache::{DEFAULT_CACHE_CAPACITY, Digest, VerifiedCache};
 use super::claims::{ClaimKind, Claims, ClaimsData, parse_claims};
 use super::clock::{Clock, SystemClock};
-use super::compact::{Header, Parts, alg_name, b64_decode, parse_header, split};
+use super::compact::{Header, HeaderMemo, Parts, alg_name, b64_decode_into, split};
 use super::error::TokenError;
 use super::jwks::{DEFAULT_MAX_JWKS_BYTES, DEFAULT_MAX_JWKS_KEYS, JwksRules, parse_jwks};
 use super::keys::{AlgSet, Key, KeySet};
@@ -228,6 +228,7 @@ impl ValidatorBuilder {
                 reject_future_iat: self.reject_future_iat,
                 max_token_bytes: self.max_token_bytes,
                 cache: VerifiedCache::new(self.cache_capacity),
+                header_memo: HeaderMemo::default(),
                 clock,
             }),
         })
@@ -254,6 +255,7 @@ struct Inner {
     reject_future_iat: bool,
     max_token_bytes: usize,
     cache: Option<VerifiedCache>,
+    header_memo: HeaderMemo,
     clock: Arc<dyn Clock>,
 }
 
@@ -378,7 +380,7 @@ impl Validator {
             digest = Some(d);
         }
         let parts = split(token)?;
-        let header = parse_header(parts.header)?;
+        let header = inner.header_memo.parse(parts.header)?;
         if !inner.allowed.contains(header.alg) {
             return Err(TokenError::algorithm(Some(alg_name(header.alg)), "not an allowed algorithm"));
         }
@@ -389,8 +391,16 @@ impl Validator {
     fn finish(&self, p: Pending<'_>, set: &KeySet, generation: u64) -> Result<Claims, TokenError> {
         let inner = &*self.inner;
         set.verify(p.header.alg, p.header.kid.as_deref(), &p.parts)?;
-        let payload = b64_decode(p.parts.payload, "payload is not base64url")?;
-        let claims = parse_claims(&payload, p.header.alg, p.header.kid)?;
+        let mut buf = [0u8; 1024];
+        let heap;
+        let payload: &[u8] = match b64_decode_into(p.parts.payload, &mut buf) {
+            Some(n) => &buf[..n],
+            None => {
+                heap = super::compact::b64_decode(p.parts.payload, "payload is not base64url")?;
+                &heap
+            }
+        };
+        let claims = parse_claims(payload, p.header.alg, p.header.kid)?;
         self.check_static(claims.data())?;
         self.check_times(claims.data(), inner.clock.now())?;
         if let (Some(cache), Some(d)) = (&inner.cache, p.digest) {
