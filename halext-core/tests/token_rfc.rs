@@ -310,6 +310,7 @@ fn garbage_is_malformed_never_a_panic() {
         input.as_bytes(),
     );
     assert_eq!(code(v.validate(format!("{input}.{}", b64(tag.as_ref())))), Code::TokenMalformed);
+    assert_eq!(code(v.validate(format!("{h}.{p}.a+b/c="))), Code::TokenMalformed, "signature alphabet");
     // Invalid UTF-8 bytes.
     assert_eq!(code(v.validate([0xffu8, b'.', 0xfe, b'.', 0xfd])), Code::TokenMalformed);
 }

@@ -60,6 +60,11 @@ pub(crate) fn split(token: &[u8]) -> Result<Parts<'_>, TokenError> {
     if parts.payload.is_empty() {
         return Err(TokenError::malformed("empty payload"));
     }
+    // The header and payload are decoded later; the signature only inside verification, so its
+    // alphabet is checked here to report a garbled signature as malformed, not as a bad one.
+    if !parts.signature.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_') {
+        return Err(TokenError::malformed("signature is not base64url"));
+    }
     Ok(parts)
 }
 
@@ -206,6 +211,8 @@ mod tests {
     fn split_requires_exactly_three_parts() {
         assert!(split(b"a.b.c").is_ok());
         assert!(split(b"a.b.").is_ok(), "empty signature is a verification matter");
+        assert!(split(b"a.b.c=").is_err(), "padded signature");
+        assert!(split(b"a.b.c+/").is_err(), "standard alphabet signature");
         for bad in [&b"a.b"[..], b"abc", b"a.b.c.d", b"a..b.c", b".b.c", b"a..c", b""] {
             assert!(matches!(split(bad), Err(TokenError::Malformed { .. })), "{bad:?}");
         }

@@ -137,7 +137,7 @@ impl Key {
     /// [`TokenError::InvalidKey`]: not PEM, a private key or certificate, another curve, an RSA
     /// modulus outside 2048–8192 bits.
     pub fn from_pem(pem: &[u8]) -> Result<Key, TokenError> {
-        let bad = |what: &str| TokenError::invalid_key(format!("PEM public key: {what}"));
+        let bad = |what: &str| TokenError::invalid_key(format!("public key: {what}"));
         if let Ok(k) = DecodingKey::from_rsa_pem(pem) {
             check_public(PublicKind::Rsa, &k)
                 .map_err(|_| bad("RSA key rejected (2048-8192 bits required)"))?;
