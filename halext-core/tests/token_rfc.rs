@@ -391,6 +391,9 @@ fn verified_cache_rechecks_time_on_every_hit() {
         .unwrap();
     let t = hs256(SECRET, &format!(r#"{{"sub":"a","exp":{},"nbf":{}}}"#, NOW + 10, NOW - 5));
     let first = v.validate(&t).unwrap();
+    assert_eq!(v.cached_tokens(), 0, "a token is cached from its second validation on");
+    assert_eq!(v.validate(&t).unwrap(), first);
+    assert_eq!(v.cached_tokens(), 1);
     assert_eq!(v.validate(&t).unwrap(), first, "cache hit returns the same claims");
     clock.set(NOW + 10);
     assert_eq!(code(v.validate(&t)), Code::TokenExpired, "a cached token still expires");
@@ -403,6 +406,7 @@ fn verified_cache_rechecks_time_on_every_hit() {
     assert!(v.validate(&tampered).is_err());
     assert!(v.validate(&t).is_ok());
     assert_eq!(clock.now(), NOW);
+    assert_eq!(v.cached_tokens(), 1, "failures are never cached");
 }
 
 #[test]

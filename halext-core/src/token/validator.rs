@@ -360,6 +360,11 @@ impl Validator {
         self.finish(pending, &set, generation)
     }
 
+    /// How many tokens the verified-token cache holds now (diagnostics; locks every slot).
+    pub fn cached_tokens(&self) -> usize {
+        self.inner.cache.as_ref().map_or(0, VerifiedCache::len)
+    }
+
     /// Size cap, cache, split, header checks.
     fn prepare<'a>(&self, token: &'a [u8]) -> Result<Step<'a>, TokenError> {
         let inner = &*self.inner;
