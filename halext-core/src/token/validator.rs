@@ -8,7 +8,7 @@ use jsonwebtoken::Algorithm;
 use super::cache::{DEFAULT_CACHE_CAPACITY, Digest, VerifiedCache};
 use super::claims::{ClaimKind, Claims, ClaimsData, parse_claims};
 use super::clock::{Clock, SystemClock};
-use super::compact::{Header, HeaderMemo, Parts, alg_name, b64_decode_into, split};
+use super::compact::{Header, HeaderMemo, Parts, alg_name, b64_decode_into, is_base64url, split};
 use super::error::TokenError;
 use super::jwks::{DEFAULT_MAX_JWKS_BYTES, DEFAULT_MAX_JWKS_KEYS, JwksRules, parse_jwks};
 use super::keys::{AlgSet, Key, KeySet};
@@ -395,8 +395,14 @@ impl Validator {
     /// Signature, claims, cache insert.
     fn finish(&self, p: Pending<'_>, set: &KeySet, generation: u64) -> Result<Claims, TokenError> {
         let inner = &*self.inner;
-        set.verify(p.header.alg, p.header.kid.as_deref(), &p.parts)?;
-        let mut buf = [0u8; 1024];
+        set.verify(p.header.alg, p.header.kid.as_deref(), &p.parts).map_err(|e| match e {
+            // Only on failure (off the hot path): a garbled signature is malformed, not "bad".
+            TokenError::BadSignature if !is_base64url(p.parts.signature) => {
+                TokenError::malformed("signature is not base64url")
+            }
+            e => e,
+        })?;
+        let mut buf = [0u8; 384];
         let heap;
         let payload: &[u8] = match b64_decode_into(p.parts.payload, &mut buf) {
             Some(n) => &buf[..n],
