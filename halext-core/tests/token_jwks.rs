@@ -426,30 +426,3 @@ async fn blocking_validate_inside_a_runtime_errors_instead_of_panicking() {
     let token = hs256(SECRET, r#"{"sub":"a","exp":4000000000}"#);
     assert!(hmac.validate(&token).is_ok());
 }
-
-/// PHP-FPM builds validators in the master and forks workers: a worker must fetch with its own
-/// HTTP client and runtime (both per process), including after the parent already fetched.
-#[test]
-fn a_forked_child_fetches_with_its_own_client_and_runtime() {
-    let server = TestServer::start(jwks(&[jwk("rsa_private.pem", Algorithm::RS256, "k1", true)]));
-    let clock = clock(NOW);
-    let v = validator(&server, &clock, opts());
-    let t = rs256("rsa_private.pem", "k1");
-    v.validate(&t).unwrap(); // the parent now has a client, a runtime and a cached set
-    clock.advance(300); // the child will have to refetch
-    // SAFETY: the child runs only this validation and then _exits without unwinding.
-    let pid = unsafe { libc::fork() };
-    assert!(pid >= 0, "fork failed");
-    if pid == 0 {
-        let ok = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| v.validate(&t).is_ok()))
-            .unwrap_or(false);
-        // SAFETY: leave the child without running the parent's destructors.
-        unsafe { libc::_exit(if ok { 0 } else { 1 }) };
-    }
-    let mut status = 0;
-    // SAFETY: waiting for the child forked above.
-    unsafe { libc::waitpid(pid, &mut status, 0) };
-    assert!(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0, "child status {status}");
-    assert_eq!(server.hits(), 2, "the child fetched");
-    assert!(v.validate(&t).is_ok(), "the parent still works");
-}
