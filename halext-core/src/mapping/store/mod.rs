@@ -126,17 +126,18 @@ impl Sql {
                  VALUES (?, ?, ?, ?, ?, ?, ?, 'linked', ?, ?, NULL, \
                  UTC_TIMESTAMP(), UTC_TIMESTAMP(), UTC_TIMESTAMP()) \
                  ON DUPLICATE KEY UPDATE \
-                 halext_username = VALUES(halext_username), \
-                 halext_username_key = VALUES(halext_username_key), \
                  halext_user_id = COALESCE(VALUES(halext_user_id), \
                      IF(halext_username <=> VALUES(halext_username), halext_user_id, NULL)), \
+                 link_method = IF(status = 'linked' AND halext_username <=> VALUES(halext_username) \
+                     AND VALUES(link_method) <> 'manual', link_method, VALUES(link_method)), \
+                 linked_at = IF(status = 'linked' AND halext_username <=> VALUES(halext_username), \
+                     linked_at, UTC_TIMESTAMP()), \
+                 halext_username = VALUES(halext_username), \
+                 halext_username_key = VALUES(halext_username_key), \
                  halext_email = COALESCE(VALUES(halext_email), halext_email), \
                  full_name = COALESCE(VALUES(full_name), full_name), \
-                 link_method = IF(status = 'linked' AND halext_username <=> VALUES(halext_username) \
-                     AND link_method <> 'manual', link_method, VALUES(link_method)), \
                  reason = VALUES(reason), \
                  updated_at = UTC_TIMESTAMP(), \
-                 linked_at = IF(status = 'linked', linked_at, UTC_TIMESTAMP()), \
                  status = 'linked'"
             ),
             unlink: format!(
