@@ -294,10 +294,12 @@ fn existing_links_are_kept_reserved_and_shared_with_their_identity() {
     );
 }
 
+type Canon = (String, u64, MappingStatus, Option<String>, Option<String>, String);
+
 #[test]
 fn the_plan_does_not_depend_on_input_order() {
     let canon = |p: &Plan| {
-        let mut v: Vec<(String, u64, MappingStatus, Option<String>, Option<String>, String)> = p
+        let mut v: Vec<Canon> = p
             .decisions()
             .map(|d| {
                 (
@@ -328,9 +330,9 @@ fn the_plan_does_not_depend_on_input_order() {
 #[tokio::test]
 async fn plans_from_user_sources_in_batches() {
     let sources = vec![
-        MemSource::new("acmlm", to_users("acmlm", &acmlm()), 3),
-        MemSource::new("wordpress", to_users("wordpress", &wordpress()), 2),
-        MemSource::new("social", to_users("social", &social()), 100),
+        MemSource::boxed("acmlm", to_users("acmlm", &acmlm()), 3),
+        MemSource::boxed("wordpress", to_users("wordpress", &wordpress()), 2),
+        MemSource::boxed("social", to_users("social", &social()), 100),
     ];
     let plan = Planner::new(default_policy()).plan(sources).await.expect("plan");
     let direct = Planner::new(default_policy()).plan_users(&all_users()).expect("plan");

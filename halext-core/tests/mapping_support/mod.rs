@@ -311,7 +311,7 @@ pub struct MemSource {
 }
 
 impl MemSource {
-    pub fn new(site: &str, users: Vec<LegacyUser>, batch: usize) -> Box<dyn UserSource> {
+    pub fn boxed(site: &str, users: Vec<LegacyUser>, batch: usize) -> Box<dyn UserSource> {
         Box::new(MemSource { site: Arc::from(site), users: users.into_iter(), batch: batch.max(1) })
     }
 }
@@ -352,7 +352,7 @@ impl FakeSite {
     }
 
     pub fn set_password(&self, id: u64, pw: &str) {
-        self.passwords.lock().unwrap().insert(id, Some(pw.to_owned()));
+        self.passwords.lock().expect("lock").insert(id, Some(pw.to_owned()));
     }
 
     pub fn user(&self, id: u64) -> LegacyUser {
@@ -377,7 +377,7 @@ impl LegacySite for FakeSite {
             })
             .cloned()
             .collect();
-        if self.ambiguous.lock().unwrap().iter().any(|a| a == login) {
+        if self.ambiguous.lock().expect("lock").iter().any(|a| a == login) {
             let dup = found.clone();
             found.extend(dup);
         }
@@ -394,7 +394,7 @@ impl LegacySite for FakeSite {
         if user.id == 0 {
             return Ok(false); // the migrator's dummy verification
         }
-        match self.passwords.lock().unwrap().get(&user.id) {
+        match self.passwords.lock().expect("lock").get(&user.id) {
             Some(Some(pw)) => Ok(pw.as_bytes() == password),
             _ => Err(LegacyError::Database("unusable hash".into())),
         }
@@ -428,7 +428,7 @@ impl FakeHalext {
     }
 
     pub fn add(&self, username: &str, email: &str, password: &str) {
-        let mut a = self.accounts.lock().unwrap();
+        let mut a = self.accounts.lock().expect("lock");
         let id = a.len() as u64 + 1;
         a.push(Account {
             id,
@@ -440,11 +440,11 @@ impl FakeHalext {
     }
 
     pub fn account(&self, username: &str) -> Option<Account> {
-        self.accounts.lock().unwrap().iter().find(|a| a.username == username).cloned()
+        self.accounts.lock().expect("lock").iter().find(|a| a.username == username).cloned()
     }
 
     pub fn count(&self) -> usize {
-        self.accounts.lock().unwrap().len()
+        self.accounts.lock().expect("lock").len()
     }
 }
 
@@ -459,7 +459,7 @@ impl HalextAccounts for FakeHalext {
             if self.down.load(Ordering::SeqCst) {
                 return Err(HalextAuthError::Unavailable("connection refused".into()));
             }
-            let a = self.accounts.lock().unwrap();
+            let a = self.accounts.lock().expect("lock");
             let acct = a.iter().find(|x| x.username == who).or_else(|| a.iter().find(|x| x.email == who));
             match acct {
                 Some(x) if x.password.as_bytes() == password.expose() => Ok(HalextSession {
@@ -476,7 +476,7 @@ impl HalextAccounts for FakeHalext {
         n: &'a NewAccount,
     ) -> BoxFuture<'a, Result<RegisteredAccount, HalextAuthError>> {
         Box::pin(async move {
-            let delay = *self.register_delay.lock().unwrap();
+            let delay = *self.register_delay.lock().expect("lock");
             if !delay.is_zero() {
                 tokio::time::sleep(delay).await;
             }
@@ -484,7 +484,7 @@ impl HalextAccounts for FakeHalext {
                 return Err(HalextAuthError::Unavailable("HTTP 502".into()));
             }
             self.registrations.fetch_add(1, Ordering::SeqCst);
-            let mut a = self.accounts.lock().unwrap();
+            let mut a = self.accounts.lock().expect("lock");
             if a.iter().any(|x| x.email == n.email) {
                 return Err(HalextAuthError::DuplicateEmail);
             }
