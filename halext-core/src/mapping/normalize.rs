@@ -173,6 +173,38 @@ pub fn suffixed_username(name: &str, n: u32) -> String {
     out
 }
 
+/// Whether an ASCII login already satisfies the username rule as it is (the planner's fast
+/// path; same answer as `derive_username(login, ..).1 == Derivation::AsIs` for ASCII input).
+pub(crate) fn ascii_username_as_is(login: &str) -> bool {
+    let b = login.as_bytes();
+    (USERNAME_MIN_CHARS..=USERNAME_MAX_CHARS).contains(&b.len())
+        && b.iter().all(|&c| c.is_ascii_graphic() && !USERNAME_FORBIDDEN.contains(&(c as char)))
+        && !b.iter().all(|&c| c == b'.')
+}
+
+/// Whether trimmed ASCII `t` is a usable email as far as [`normalize_email`] is concerned
+/// (the planner's fast path: then the normalised form is `t` lower-cased).
+pub(crate) fn ascii_email_ok(t: &str) -> bool {
+    let b = t.as_bytes();
+    if b.is_empty() || b.len() > EMAIL_MAX_BYTES || !b.iter().all(u8::is_ascii_graphic) {
+        return false;
+    }
+    match b.iter().position(|&c| c == b'@') {
+        Some(at) => at > 0 && at + 1 < b.len() && !b[at + 1..].contains(&b'@'),
+        None => false,
+    }
+}
+
+/// [`username_key`] without allocating when the name is already its own key (lower-case
+/// ASCII).
+pub(crate) fn username_key_cow(name: &str) -> Cow<'_, str> {
+    if name.is_ascii() && !name.bytes().any(|c| c.is_ascii_uppercase()) {
+        Cow::Borrowed(name)
+    } else {
+        Cow::Owned(username_key(name))
+    }
+}
+
 /// The key under which two usernames are the same name to a human: NFC, then Unicode
 /// lower-case (`Alice`, `alice` and `ALICE` share the key `alice`; `Jürgen` and `jurgen` do
 /// not: accents are kept). Stored as `halext_user_map.halext_username_key`.
@@ -266,6 +298,31 @@ mod tests {
         let s = suffixed_username(&"a".repeat(48), 12);
         assert_eq!(s.chars().count(), USERNAME_MAX_CHARS);
         assert!(s.ends_with("_12"));
+    }
+
+    #[test]
+    fn fast_paths_agree_with_the_full_rules() {
+        for login in
+            ["Alice", "bob", "x", "..", "a/b", "Bobby Tables", "a@b", &"a".repeat(48), &"a".repeat(49), "é"]
+        {
+            if login.is_ascii() {
+                assert_eq!(
+                    ascii_username_as_is(login),
+                    derive_username(login, "s", 1).1 == Derivation::AsIs,
+                    "{login}"
+                );
+            }
+        }
+        for raw in ["Alice@Example.com", "a@b", "@b", "a@", "a@b@c", "a b@c", "a\tb@c", "plain", ""] {
+            let t = raw.trim();
+            if ascii_email_ok(t) {
+                assert_eq!(normalize_email(raw), Some(t.to_ascii_lowercase()), "{raw}");
+            } else {
+                assert_eq!(normalize_email(raw), None, "{raw}");
+            }
+        }
+        assert!(matches!(username_key_cow("alice_2"), Cow::Borrowed(_)));
+        assert_eq!(username_key_cow("Alice"), "alice");
     }
 
     #[test]

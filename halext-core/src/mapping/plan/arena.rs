@@ -33,6 +33,16 @@ impl Arena {
         Some(Str { off, len })
     }
 
+    /// Appends `s` lower-cased (ASCII only; other bytes unchanged).
+    pub(crate) fn push_ascii_lower(&mut self, s: &str) -> Option<Str> {
+        let r = self.push(s)?;
+        let start = r.off as usize;
+        if let Some(tail) = self.buf.get_mut(start..) {
+            tail.make_ascii_lowercase();
+        }
+        Some(r)
+    }
+
     /// The string behind `r` (`""` for [`Str::NONE`]).
     pub(crate) fn get(&self, r: Str) -> &str {
         if r.is_none() {

@@ -14,7 +14,8 @@ use crate::legacy::LegacyUser;
 use crate::mapping::error::{BlockReason, MigrationError};
 use crate::mapping::model::MappingKey;
 use crate::mapping::normalize::{
-    Derivation, derive_username, normalize_email, placeholder_email, suffixed_username, username_key,
+    Derivation, ascii_email_ok, ascii_username_as_is, derive_username, normalize_email, placeholder_email,
+    suffixed_username, username_key_cow,
 };
 use hashbrown::{DefaultHashBuilder, HashTable};
 use std::collections::HashMap;
@@ -35,6 +36,7 @@ pub struct PlanBuilder {
     site_pins: Vec<Option<HashMap<u64, String>>>,
     arena: Arena,
     recs: Vec<Rec>,
+    pinned: HashMap<u32, Str>,
     hasher: DefaultHashBuilder,
 }
 
@@ -67,6 +69,7 @@ impl PlanBuilder {
             site_pins: Vec::new(),
             arena: Arena::default(),
             recs: Vec::new(),
+            pinned: HashMap::new(),
             hasher: DefaultHashBuilder::default(),
         }
     }
@@ -134,26 +137,48 @@ impl PlanBuilder {
             f |= flags::ADMIN;
         }
         let login = self.arena.push(&u.login).ok_or_else(too_large)?;
-        let (derived, how) = derive_username(&u.login, &u.site, u.id);
-        let name = if derived == u.login {
+        let name = if u.login.is_ascii() && ascii_username_as_is(&u.login) {
             login
         } else {
-            match how {
-                Derivation::AsIs => {}
-                Derivation::Slugged => f |= flags::SLUGGED,
-                Derivation::Fallback => f |= flags::FALLBACK,
+            let (derived, how) = derive_username(&u.login, &u.site, u.id);
+            if derived == u.login {
+                login
+            } else {
+                match how {
+                    Derivation::AsIs => {}
+                    Derivation::Slugged => f |= flags::SLUGGED,
+                    Derivation::Fallback => f |= flags::FALLBACK,
+                }
+                self.arena.push(&derived).ok_or_else(too_large)?
             }
-            self.arena.push(&derived).ok_or_else(too_large)?
         };
-        let email = match u.email.as_deref().and_then(normalize_email) {
-            Some(e) => {
-                if u.email_verified {
-                    f |= flags::VERIFIED;
+        let email = match u.email.as_deref() {
+            Some(raw) => {
+                let t = raw.trim();
+                let pushed = if t.is_ascii() {
+                    if ascii_email_ok(t) {
+                        Some(self.arena.push_ascii_lower(t).ok_or_else(too_large)?)
+                    } else {
+                        None
+                    }
+                } else {
+                    match normalize_email(raw) {
+                        Some(e) => Some(self.arena.push(&e).ok_or_else(too_large)?),
+                        None => None,
+                    }
+                };
+                match pushed {
+                    Some(e) => {
+                        if u.email_verified {
+                            f |= flags::VERIFIED;
+                        }
+                        if u.email_verified || self.trusted_site[site as usize] {
+                            f |= flags::TRUSTED;
+                        }
+                        e
+                    }
+                    None => Str::NONE,
                 }
-                if u.email_verified || self.trusted_site[site as usize] {
-                    f |= flags::TRUSTED;
-                }
-                self.arena.push(&e).ok_or_else(too_large)?
             }
             None => Str::NONE,
         };
@@ -162,16 +187,13 @@ impl PlanBuilder {
             Some(d) => self.arena.push(d).ok_or_else(too_large)?,
             None => Str::NONE,
         };
-        let pin = match &self.site_pins[site as usize] {
-            Some(p) => match p.get(&u.id) {
-                Some(name) => {
-                    f |= flags::PINNED;
-                    self.arena.push(name).ok_or_else(too_large)?
-                }
-                None => Str::NONE,
-            },
-            None => Str::NONE,
-        };
+        if let Some(p) = &self.site_pins[site as usize] {
+            if let Some(name) = p.get(&u.id) {
+                f |= flags::PINNED;
+                let pin = self.arena.push(name).ok_or_else(too_large)?;
+                self.pinned.insert(self.recs.len() as u32, pin);
+            }
+        }
         self.recs.push(Rec {
             id: u.id,
             reg: u.registered_at.unwrap_or(i64::MAX),
@@ -183,7 +205,6 @@ impl PlanBuilder {
             name,
             email,
             full,
-            pin,
             next: NONE,
             ident: NONE,
             other: NONE,
@@ -193,7 +214,7 @@ impl PlanBuilder {
 
     /// Runs the decisions and returns the plan.
     pub fn finish(self) -> Plan {
-        let PlanBuilder { policy, sites, mut arena, mut recs, hasher, .. } = self;
+        let PlanBuilder { policy, sites, mut arena, mut recs, pinned, hasher, .. } = self;
         // Site rank: listed sites first in list order, then the rest by name.
         let mut unlisted: Vec<u16> = (0..sites.len() as u16)
             .filter(|&i| !policy.site_priority.iter().any(|p| **p == *sites[i as usize]))
@@ -208,7 +229,23 @@ impl PlanBuilder {
         for (n, &i) in unlisted.iter().enumerate() {
             site_rank[i as usize] = (policy.site_priority.len() + n) as u16;
         }
-        let rank = |r: &Rec| (site_rank[r.site as usize], r.reg, r.id, r.site);
+        // Every account's position in rank order, computed once with one sort of packed keys;
+        // after this, comparing two accounts is comparing two u32.
+        let (rank_pos, by_rank) = {
+            let mut keyed: Vec<(u16, i64, u64, u16, u32)> = recs
+                .iter()
+                .enumerate()
+                .map(|(i, r)| (site_rank[r.site as usize], r.reg, r.id, r.site, i as u32))
+                .collect();
+            keyed.sort_unstable();
+            let by_rank: Vec<u32> = keyed.iter().map(|k| k.4).collect();
+            drop(keyed);
+            let mut rank_pos = vec![0u32; recs.len()];
+            for (pos, &rec) in by_rank.iter().enumerate() {
+                rank_pos[rec as usize] = pos as u32;
+            }
+            (rank_pos, by_rank)
+        };
 
         // ---- merge by trusted email ----
         let mut idents: Vec<Ident> = Vec::with_capacity(recs.len());
@@ -259,7 +296,7 @@ impl PlanBuilder {
                 members.push(m);
                 m = recs[m as usize].next;
             }
-            members.sort_unstable_by_key(|&m| rank(&recs[m as usize]));
+            members.sort_unstable_by_key(|&m| rank_pos[m as usize]);
             let mut kept: Vec<u32> = Vec::with_capacity(members.len());
             for &m in &members {
                 let site = recs[m as usize].site;
@@ -292,25 +329,37 @@ impl PlanBuilder {
         // Pins: the best-ranked linked member gives its username to the identity.
         for ident in idents.iter_mut() {
             let mut m = ident.head;
-            while m != NONE {
+            let mut pin_name = Str::NONE;
+            while m != NONE && !pinned.is_empty() {
                 let r = &recs[m as usize];
                 if r.flags & flags::PINNED != 0 {
                     ident.pin = m;
+                    pin_name = pinned.get(&m).copied().unwrap_or(Str::NONE);
                     break;
                 }
                 m = r.next;
             }
-            let p = &recs[ident.primary as usize];
-            ident.wanted = if ident.pin != NONE { recs[ident.pin as usize].pin } else { p.name };
+            ident.wanted = if pin_name.is_none() { recs[ident.primary as usize].name } else { pin_name };
+        }
+
+        // Identities in an order given by packed u64 keys: flag bits above the primary's rank
+        // position (unique per identity, so the identity is found back through `by_rank`).
+        fn ident_of(recs: &[Rec], by_rank: &[u32], key: u64) -> u32 {
+            recs[by_rank[(key & 0xFFFF_FFFF) as usize] as usize].ident
         }
 
         // ---- emails: pinned first, then trusted, then rank ----
-        let mut order: Vec<u32> = (0..idents.len() as u32).collect();
-        order.sort_unstable_by_key(|&id| {
-            let ident = &idents[id as usize];
-            let p = &recs[ident.primary as usize];
-            (ident.pin == NONE, p.flags & flags::TRUSTED == 0, rank(p))
-        });
+        let mut keys: Vec<u64> = idents
+            .iter()
+            .map(|ident| {
+                let p = &recs[ident.primary as usize];
+                (u64::from(ident.pin == NONE) << 33)
+                    | (u64::from(p.flags & flags::TRUSTED == 0) << 32)
+                    | u64::from(rank_pos[ident.primary as usize])
+            })
+            .collect();
+        keys.sort_unstable();
+        let order: Vec<u32> = keys.iter().map(|&k| ident_of(&recs, &by_rank, k)).collect();
         {
             let mut taken: HashTable<u32> = HashTable::with_capacity(idents.len());
             for &id in &order {
@@ -367,10 +416,12 @@ impl PlanBuilder {
         }
 
         // ---- usernames: pinned first, then rank; natural names before suffixes ----
-        order.sort_unstable_by_key(|&id| {
-            let ident = &idents[id as usize];
-            (ident.pin == NONE, rank(&recs[ident.primary as usize]))
-        });
+        for (k, ident) in keys.iter_mut().zip(idents.iter()) {
+            *k = (u64::from(ident.pin == NONE) << 32) | u64::from(rank_pos[ident.primary as usize]);
+        }
+        keys.sort_unstable();
+        let order: Vec<u32> = keys.iter().map(|&k| ident_of(&recs, &by_rank, k)).collect();
+        drop(keys);
         let mut owners: HashTable<u32> = HashTable::with_capacity(idents.len());
         let mut losers: Vec<u32> = Vec::new();
         for &id in &order {
@@ -378,7 +429,7 @@ impl PlanBuilder {
                 continue;
             }
             let wanted_ref = idents[id as usize].wanted;
-            let k = username_key(arena.get(wanted_ref));
+            let k = username_key_cow(arena.get(wanted_ref)).into_owned();
             let h = hasher.hash_one(k.as_str());
             let holder = owners.find(h, |&x| arena.get(idents[x as usize].key) == k).copied();
             match holder {
@@ -414,7 +465,7 @@ impl PlanBuilder {
                     let mut n = 2u32;
                     loop {
                         let cand = suffixed_username(&wanted, n);
-                        let k = username_key(&cand);
+                        let k = username_key_cow(&cand).into_owned();
                         let h = hasher.hash_one(k.as_str());
                         if owners.find(h, |&x| arena.get(idents[x as usize].key) == k).is_none() {
                             let name = arena.push(&cand);
@@ -442,7 +493,9 @@ impl PlanBuilder {
         arena.shrink();
         recs.shrink_to_fit();
         idents.shrink_to_fit();
-        Plan::new(sites, site_rank, arena, recs, idents)
+        drop(rank_pos);
+        drop(by_rank);
+        Plan::new(sites, site_rank, arena, recs, idents, pinned)
     }
 }
 

@@ -61,8 +61,6 @@ pub(crate) struct Rec {
     /// Normalised email or NONE.
     pub(crate) email: Str,
     pub(crate) full: Str,
-    /// The linked username when this account is already linked.
-    pub(crate) pin: Str,
     /// Next member of the same identity (rank order) or NONE.
     pub(crate) next: u32,
     pub(crate) ident: u32,
@@ -161,6 +159,8 @@ pub struct Plan {
     arena: Arena,
     recs: Vec<Rec>,
     idents: Vec<Ident>,
+    /// Linked usernames of the accounts flagged PINNED, by record index.
+    pinned: std::collections::HashMap<u32, Str>,
 }
 
 impl std::fmt::Debug for Plan {
@@ -228,13 +228,14 @@ impl Plan {
         arena: Arena,
         recs: Vec<Rec>,
         idents: Vec<Ident>,
+        pinned: std::collections::HashMap<u32, Str>,
     ) -> Plan {
         let now = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_secs())
             .unwrap_or(0);
         let run_id = format!("{now}-{:08x}", rand::random::<u32>());
-        Plan { run_id, sites, site_rank, arena, recs, idents }
+        Plan { run_id, sites, site_rank, arena, recs, idents, pinned }
     }
 
     /// This plan's run id (`{unix seconds}-{8 hex}`), written to `halext_user_map.plan_run`
@@ -358,7 +359,7 @@ impl Plan {
             reasons.push(Reason::LegacyAdmin);
         }
         let (status, username, email) = if pinned {
-            (MappingStatus::Linked, self.arena.opt(r.pin), None)
+            (MappingStatus::Linked, self.pinned.get(&(i as u32)).and_then(|&p| self.arena.opt(p)), None)
         } else if conflict {
             (MappingStatus::Conflict, None, None)
         } else {

@@ -221,9 +221,9 @@ impl std::fmt::Debug for MappingStore {
     }
 }
 
-/// An advisory lock on one legacy account (MySQL `GET_LOCK`), held on a pooled connection.
-/// Release it with [`UserLock::release`]; if dropped instead, the connection goes back to the
-/// pool, whose reset (`COM_RESET_CONNECTION`) releases the lock.
+/// An advisory lock on one legacy account (MySQL `GET_LOCK`), held on a connection of its
+/// own. Release it with [`UserLock::release`]; if dropped instead, the connection closes and
+/// the server releases the lock.
 pub struct UserLock {
     conn: Conn,
     name: String,
@@ -236,7 +236,10 @@ impl UserLock {
     /// [`MigrationError::Store`] when the connection failed (the lock is then released by the
     /// server when the connection closes).
     pub async fn release(mut self) -> Result<(), MigrationError> {
-        self.conn.exec_drop("SELECT RELEASE_LOCK(?)", (self.name.as_str(),)).await?;
+        let released = self.conn.exec_drop("SELECT RELEASE_LOCK(?)", (self.name.as_str(),)).await;
+        let closed = self.conn.disconnect().await;
+        released?;
+        closed?;
         Ok(())
     }
 }
@@ -286,7 +289,11 @@ impl MappingStore {
         let opts: Opts = OptsBuilder::from_opts(opts)
             .prefer_socket(true)
             .tcp_nodelay(true)
-            .pool_opts(PoolOpts::default().with_constraints(constraints))
+            // No COM_RESET_CONNECTION when a connection goes back to the pool: it would drop
+            // the server-side prepared statements (apply's batch statement is re-used for
+            // every batch). Pooled connections hold no session state: every transaction is
+            // committed or rolled back, and advisory locks live on their own connections.
+            .pool_opts(PoolOpts::default().with_constraints(constraints).with_reset_connection(false))
             .into();
         Ok(MappingStore {
             pool: Pool::new(opts.clone()),
@@ -578,7 +585,7 @@ impl MappingStore {
     pub async fn lock_account(&self, site: &str, legacy_id: u64) -> Result<UserLock, MigrationError> {
         let digest = Sha256::digest(format!("{}\0{site}", self.table).as_bytes());
         let name = format!("halext_map:{}:{legacy_id}", hex::encode(&digest[..8]));
-        let mut conn = self.pool.get_conn().await?;
+        let mut conn = Conn::new(self.opts.clone()).await?;
         let secs = self.lock_timeout.as_secs_f64();
         let got: Option<Option<i64>> =
             conn.exec_first("SELECT GET_LOCK(?, ?)", (name.as_str(), secs)).await?;
