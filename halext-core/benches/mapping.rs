@@ -146,6 +146,16 @@ fn one_shot() {
     let rows = env_u64("HALEXT_BENCH_ROWS", 1_000_000);
     let (hwm0, _) = rss_kib();
     let rt = rt();
+    // The generator alone (what a database cursor would cost), to separate it from planning.
+    let t = Instant::now();
+    let mut generated = 0usize;
+    for mut src in sources(rows) {
+        while let Some(batch) = rt.block_on(src.next_batch()).expect("batch") {
+            generated += black_box(batch).len();
+        }
+    }
+    let gen_secs = t.elapsed().as_secs_f64();
+    println!("generate only: {generated} accounts in {gen_secs:.3} s");
     let t = Instant::now();
     let plan = rt.block_on(Planner::new(policy()).plan(sources(rows))).expect("plan");
     let secs = t.elapsed().as_secs_f64();
@@ -181,6 +191,41 @@ fn one_shot() {
         "apply again (all rows exist, unchanged): {n} rows in {secs:.3} s = {:.0} rows/s",
         n as f64 / secs
     );
+    drop(store);
+
+    // resolve() through the blocking facade, as PHP calls it: p50/p90 of single calls.
+    let dsn = common::fresh_database("map_bench_p50", &[]);
+    let seed = BlockingMappingStore::shared(&StoreConfig::new(dsn.as_str())).expect("store");
+    seed.init().expect("init");
+    for id in 1..=1000u64 {
+        seed.link("acmlm", id, &format!("user{id}"), Some(id), LinkMethod::Registration, None, "bench")
+            .expect("link");
+    }
+    for (label, url, capacity) in [
+        ("cached", format!("{dsn}?prefer_socket=true"), 10_000),
+        ("uncached, unix socket", format!("{dsn}?prefer_socket=true&stmt_cache_size=32"), 0),
+        ("uncached, TCP", format!("{dsn}?prefer_socket=false"), 0),
+    ] {
+        let mut cfg = StoreConfig::new(url.as_str());
+        cfg.cache_capacity = capacity;
+        let store = BlockingMappingStore::shared(&cfg).expect("store");
+        for id in 1..=1000u64 {
+            store.resolve("acmlm", id).expect("warm");
+        }
+        let mut times: Vec<u128> = Vec::with_capacity(20_000);
+        for i in 0..20_000u64 {
+            let t = Instant::now();
+            black_box(store.resolve("acmlm", i % 1000 + 1).expect("resolve"));
+            times.push(t.elapsed().as_nanos());
+        }
+        times.sort_unstable();
+        println!(
+            "resolve {label}: p50 {:.2} us, p90 {:.2} us, p99 {:.2} us",
+            times[10_000] as f64 / 1000.0,
+            times[18_000] as f64 / 1000.0,
+            times[19_800] as f64 / 1000.0
+        );
+    }
 }
 
 fn bench_plan(c: &mut Criterion) {
