@@ -254,9 +254,10 @@ fn bench_resolve(c: &mut Criterion) {
     g.bench_function("cached", |b| {
         b.iter(|| black_box(cached.resolve(black_box("acmlm"), black_box(500)).expect("resolve")))
     });
-    for (label, url) in
-        [("uncached, unix socket", dsn.clone()), ("uncached, TCP", format!("{dsn}?prefer_socket=false"))]
-    {
+    for (label, url) in [
+        ("uncached, unix socket", format!("{dsn}?prefer_socket=true")),
+        ("uncached, TCP", format!("{dsn}?prefer_socket=false")),
+    ] {
         let mut cfg = StoreConfig::new(url.as_str());
         cfg.cache_capacity = 0;
         let store = BlockingMappingStore::shared(&cfg).expect("store");
