@@ -7,6 +7,9 @@
 -- Halext compares usernames and emails byte-exactly, so those columns use utf8mb4_bin.
 -- halext_username_key is the case-folded username (NFC + lower-case) the planner and
 -- registration use to keep 'alice' and 'Alice' from becoming two accounts.
+-- One secondary index serves both reverse lookups: by exact Halext username
+-- (key = fold(username) AND username = ?) and by case-insensitive name (key = ?). Every extra
+-- index costs apply throughput; plan_run is not indexed (rollback is a rare full scan).
 -- Times are UTC (written with UTC_TIMESTAMP()).
 CREATE TABLE IF NOT EXISTS `halext_user_map` (
   `site`                varchar(64)  CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
@@ -24,7 +27,5 @@ CREATE TABLE IF NOT EXISTS `halext_user_map` (
   `updated_at`          datetime NOT NULL,
   `linked_at`           datetime DEFAULT NULL,
   PRIMARY KEY (`site`, `legacy_id`),
-  KEY `halext_username` (`halext_username`),
-  KEY `halext_username_key` (`halext_username_key`),
-  KEY `plan_run` (`plan_run`)
+  KEY `halext_username` (`halext_username_key`, `halext_username`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;

@@ -44,7 +44,7 @@ async fn init_is_idempotent_and_creates_the_shipped_table() {
         c.query_first("SHOW CREATE TABLE halext_user_map").await.expect("q").expect("row");
     assert!(create.contains("ENGINE=InnoDB"), "{create}");
     assert!(create.contains("PRIMARY KEY (`site`,`legacy_id`)"), "{create}");
-    assert!(create.contains("KEY `halext_username` (`halext_username`)"), "{create}");
+    assert!(create.contains("KEY `halext_username` (`halext_username_key`,`halext_username`)"), "{create}");
     assert!(create.contains("DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin"), "{create}");
     assert!(create.contains("`plan_run` varchar(64) CHARACTER SET ascii COLLATE ascii_bin"), "{create}");
     assert!(DDL.contains("CREATE TABLE IF NOT EXISTS `halext_user_map`"));
@@ -264,4 +264,15 @@ fn the_blocking_facade_is_one_store_per_process_and_answers_hits_without_io() {
     assert_eq!(s1.status_counts().expect("counts").linked, 1);
     s1.unlink("acmlm", 1, "test").expect("unlink");
     assert_eq!(s1.resolve("acmlm", 1).expect("resolve").expect("row").status, MappingStatus::Planned);
+}
+
+#[tokio::test]
+async fn lookups_use_the_unix_socket_when_the_dsn_names_a_local_host() {
+    let dsn = common::fresh_database("map_socket", &[]);
+    assert!(dsn.contains("@127.0.0.1:"), "the test DSN is TCP: {dsn}");
+    let store = MappingStore::new(&StoreConfig::new(dsn.as_str())).expect("store");
+    assert_eq!(store.lookup_transport().await.expect("host"), "localhost", "switched to the unix socket");
+    let tcp =
+        MappingStore::new(&StoreConfig::new(format!("{dsn}?prefer_socket=false").as_str())).expect("store");
+    assert!(tcp.lookup_transport().await.expect("host").starts_with("127.0.0.1:"));
 }

@@ -110,7 +110,8 @@ impl Sql {
                 "SELECT {cols} FROM `{t}` WHERE site = ? AND legacy_id = ? FOR UPDATE"
             ),
             reverse: format!(
-                "SELECT site, legacy_id FROM `{t}` WHERE halext_username = ? ORDER BY site, legacy_id"
+                "SELECT site, legacy_id FROM `{t}` WHERE halext_username_key = ? AND halext_username = ? \
+                 ORDER BY site, legacy_id"
             ),
             by_key: format!(
                 "SELECT {cols} FROM `{t}` WHERE halext_username_key = ? ORDER BY site, legacy_id"
@@ -286,8 +287,10 @@ impl MappingStore {
         let pool_max = config.pool_max.max(1);
         let constraints = PoolConstraints::new(0, pool_max)
             .ok_or_else(|| MigrationError::Config("invalid pool size".into()))?;
+        // mysql_async's `prefer_socket` is on by default (off only when the DSN says
+        // `?prefer_socket=false`): a DSN naming a loopback host switches to the server's unix
+        // socket after the first handshake.
         let opts: Opts = OptsBuilder::from_opts(opts)
-            .prefer_socket(true)
             .tcp_nodelay(true)
             // No COM_RESET_CONNECTION when a connection goes back to the pool: it would drop
             // the server-side prepared statements (apply's batch statement is re-used for
@@ -380,7 +383,8 @@ impl MappingStore {
         if let Some(hit) = self.cache().get_rev(username) {
             return Ok(hit);
         }
-        let rows: Vec<(String, u64)> = self.fast_exec(&self.sql.reverse, (username,)).await?;
+        let rows: Vec<(String, u64)> =
+            self.fast_exec(&self.sql.reverse, (username_key(username), username)).await?;
         let keys: ReverseMapping = {
             let mut c = self.cache();
             rows.into_iter().map(|(s, id)| MappingKey { site: c.intern(&s), legacy_id: id }).collect()
@@ -595,6 +599,20 @@ impl MappingStore {
                 "{site}:{legacy_id} is being migrated by another process (lock wait timed out)"
             ))),
         }
+    }
+
+    /// How the lookup connection reaches the server, as the server sees it
+    /// (`information_schema.processlist.host`): `"localhost"` over the unix socket,
+    /// `"127.0.0.1:PORT"` over TCP. For diagnostics (`halext migrate status`).
+    ///
+    /// # Errors
+    /// [`MigrationError::Store`] on a database error.
+    pub async fn lookup_transport(&self) -> Result<String, MigrationError> {
+        let row: Option<Row> = self
+            .fast_first("SELECT host FROM information_schema.processlist WHERE id = CONNECTION_ID()", ())
+            .await?;
+        let mut row = row.ok_or_else(|| store_err("no processlist row for this connection"))?;
+        take(&mut row, 0)
     }
 
     async fn fast_first<P>(&self, sql: &str, params: P) -> Result<Option<Row>, MigrationError>
