@@ -95,18 +95,20 @@ where
         return Err(MigrationError::InvalidArgument("the plan run id must be 1-64 ASCII characters".into()));
     }
     let mut report = ApplyReport { run_id: run_id.to_owned(), rows: 0, batches: 0 };
-    let mut batch: Vec<PlannedRow> = Vec::with_capacity(options.batch_size);
     let mut rows = rows.into_iter();
-    loop {
-        batch.clear();
-        batch.extend(rows.by_ref().take(options.batch_size));
-        if batch.is_empty() {
-            break;
-        }
+    let size = options.batch_size;
+    let mut batch: Vec<PlannedRow> = rows.by_ref().take(size).collect();
+    while !batch.is_empty() {
         if cancel.load(Ordering::Relaxed) {
             return Err(MigrationError::Interrupted { done: report.rows, total });
         }
-        report.rows += store.upsert_planned(&batch, run_id).await?;
+        // Build the next batch while the database works on this one: the upsert future runs
+        // until it waits for the server, then the (synchronous) build runs.
+        let (written, next) = tokio::join!(store.upsert_planned(&batch, run_id), async {
+            rows.by_ref().take(size).collect::<Vec<PlannedRow>>()
+        });
+        report.rows += written?;
+        batch = next;
         report.batches += 1;
         progress(Progress { done: report.rows, total });
         if !options.pause.is_zero() {
