@@ -323,3 +323,14 @@ async fn accounts_without_a_plan_register_with_the_same_rules() {
     let m = LoginMigrator::new(Arc::clone(&w.store), w.halext.clone(), refuse).with_site(late3);
     assert_eq!(m.login("acmlm", "carl", &pw(PW)).await.expect("login").outcome, LoginOutcome::NotMigrated);
 }
+
+#[test]
+fn login_futures_are_send() {
+    fn assert_send<T: Send>(_: &T) {}
+    let store = Arc::new(MappingStore::new(&StoreConfig::new("mysql://u:p@127.0.0.1:1/db")).expect("store"));
+    let m = LoginMigrator::new(store, FakeHalext::new(), LoginPolicy::default())
+        .with_site(FakeSite::new("acmlm", &acmlm()));
+    let p = pw(PW);
+    assert_send(&m.login("acmlm", "bob", &p));
+    assert_send(&m.link_with_halext_password("acmlm", 2, "bob", &p));
+}

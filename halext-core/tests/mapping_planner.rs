@@ -373,3 +373,48 @@ fn reports_as_text_json_and_csv() {
     let bob = rows.iter().find(|r| &r[0] == "acmlm" && &r[1] == "2").expect("bob");
     assert_eq!((&bob[3], &bob[4], &bob[8]), ("planned", "bob", "email_not_trusted;md5_hash"));
 }
+
+#[test]
+fn a_reviewed_json_plan_reads_back_into_the_same_rows() {
+    use halext_core::mapping::plan::PlanFile;
+    let plan = Planner::new(default_policy()).plan_users(&all_users()).expect("plan");
+    let mut json = Vec::new();
+    plan.write_json(&mut json).expect("json");
+    let file = PlanFile::read(json.as_slice()).expect("read back");
+    assert_eq!(file.run_id, plan.run_id());
+    assert_eq!(file.rows().collect::<Vec<_>>(), plan.rows().collect::<Vec<_>>());
+    assert_eq!(file.row_count(), plan.row_count());
+
+    // An operator resolves a conflict by hand: accepted when the name is safe...
+    let mut v: serde_json::Value = serde_json::from_slice(&json).expect("json");
+    let d = v["decisions"]
+        .as_array_mut()
+        .expect("arr")
+        .iter_mut()
+        .find(|d| d["site"] == "wordpress" && d["legacy_id"] == 2)
+        .expect("wp bob");
+    d["status"] = "planned".into();
+    d["halext_username"] = "bob_wp".into();
+    d["halext_email"] = "bob+wp@example.org".into();
+    let edited = serde_json::to_vec(&v).expect("json");
+    let file = PlanFile::read(edited.as_slice()).expect("edited");
+    assert!(file.rows().any(|r| r.halext_username.as_deref() == Some("bob_wp")));
+    // ...refused when it is not.
+    let d = v["decisions"]
+        .as_array_mut()
+        .expect("arr")
+        .iter_mut()
+        .find(|d| d["site"] == "wordpress" && d["legacy_id"] == 2)
+        .expect("wp bob");
+    d["halext_username"] = "bob/wp".into();
+    let err = PlanFile::read(serde_json::to_vec(&v).expect("json").as_slice()).expect_err("unsafe name");
+    assert!(err.to_string().contains("wordpress:2"), "{err}");
+    assert!(PlanFile::read(&b"{not json"[..]).is_err());
+}
+
+#[test]
+fn planning_futures_are_send() {
+    fn assert_send<T: Send>(_: &T) {}
+    let planner = Planner::new(default_policy());
+    assert_send(&planner.plan(vec![MemSource::boxed("acmlm", Vec::new(), 1)]));
+}

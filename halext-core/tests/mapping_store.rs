@@ -276,3 +276,16 @@ async fn lookups_use_the_unix_socket_when_the_dsn_names_a_local_host() {
         MappingStore::new(&StoreConfig::new(format!("{dsn}?prefer_socket=false").as_str())).expect("store");
     assert!(tcp.lookup_transport().await.expect("host").starts_with("127.0.0.1:"));
 }
+
+#[test]
+fn store_futures_are_send() {
+    // So that callers can run them on a multi-threaded runtime (e.g. inside a web handler).
+    fn assert_send<T: Send>(_: &T) {}
+    let store = MappingStore::new(&StoreConfig::new("mysql://u:p@127.0.0.1:1/db")).expect("store");
+    let rows: Vec<PlannedRow> = Vec::new();
+    assert_send(&store.resolve("a", 1));
+    assert_send(&store.resolve_halext("a"));
+    assert_send(&store.upsert_planned(&rows, "r"));
+    assert_send(&store.link("a", 1, "b", None, LinkMethod::Manual, None, ""));
+    assert_send(&store.lock_account("a", 1));
+}

@@ -16,6 +16,7 @@ pub mod report;
 pub use builder::PlanBuilder;
 pub use policy::{CollisionPolicy, EmptyEmailPolicy, PlanPolicy, StatePolicy};
 pub use reason::{HashNote, Reason};
+pub use report::{PlanFile, Summary};
 
 use crate::legacy::{LegacyUser, UserSource};
 use crate::mapping::error::MigrationError;

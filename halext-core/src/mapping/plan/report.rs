@@ -2,8 +2,9 @@
 
 use super::{Decision, Plan};
 use crate::mapping::error::MigrationError;
-use crate::mapping::model::MappingStatus;
-use serde::Serialize;
+use crate::mapping::model::{MappingStatus, PlannedRow};
+use crate::mapping::normalize::check_username;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::io::Write;
@@ -178,5 +179,60 @@ impl fmt::Display for Summary {
             }
         }
         Ok(())
+    }
+}
+
+/// A plan read back from the JSON [`Plan::write_json`] wrote, so that the plan an operator
+/// reviewed (and possibly edited: a conflict turned into `planned` with a chosen username)
+/// is exactly what [`crate::mapping::apply::apply_rows`] writes.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct PlanFile {
+    /// The run id of the plan.
+    pub run_id: String,
+    /// Every decision (extra JSON fields such as `reasons` are ignored).
+    pub decisions: Vec<PlannedRow>,
+}
+
+impl PlanFile {
+    /// Reads and checks a plan file: every `planned` row needs a username that satisfies the
+    /// username rule ([`check_username`]) and an email.
+    ///
+    /// # Errors
+    /// [`MigrationError::InvalidArgument`] for invalid JSON or a row that fails the checks
+    /// (the message names the row and, for JSON errors, the line and column).
+    pub fn read<R: std::io::Read>(reader: R) -> Result<PlanFile, MigrationError> {
+        let file: PlanFile = serde_json::from_reader(reader)
+            .map_err(|e| MigrationError::InvalidArgument(format!("plan file: {e}")))?;
+        if file.run_id.is_empty() || file.run_id.len() > 64 || !file.run_id.is_ascii() {
+            return Err(MigrationError::InvalidArgument(
+                "plan file: run_id must be 1-64 ASCII characters".into(),
+            ));
+        }
+        for d in &file.decisions {
+            if d.status != MappingStatus::Planned {
+                continue;
+            }
+            let bad = |why: String| {
+                MigrationError::InvalidArgument(format!("plan file: {}:{}: {why}", d.site, d.legacy_id))
+            };
+            match d.halext_username.as_deref() {
+                Some(u) => check_username(u).map_err(|why| bad(format!("username {why}")))?,
+                None => return Err(bad("planned without a username".into())),
+            }
+            if d.halext_email.as_deref().is_none_or(str::is_empty) {
+                return Err(bad("planned without an email".into()));
+            }
+        }
+        Ok(file)
+    }
+
+    /// The rows apply writes (every decision except `linked` ones).
+    pub fn rows(&self) -> impl Iterator<Item = PlannedRow> + '_ {
+        self.decisions.iter().filter(|d| d.status != MappingStatus::Linked).cloned()
+    }
+
+    /// Number of rows [`PlanFile::rows`] yields.
+    pub fn row_count(&self) -> usize {
+        self.decisions.iter().filter(|d| d.status != MappingStatus::Linked).count()
     }
 }

@@ -4,7 +4,9 @@
 //!   persistent connection with server-side prepared statements (mysql_async caches them per
 //!   connection), over the unix socket when the DSN names a local host (`prefer_socket`),
 //!   and no pool checkout. A broken connection is reopened once per call.
-//! * Writes and locks use a small pool. Every write is one transaction: a batch of an apply,
+//! * Writes use a second persistent connection (prepared statements reused); each advisory
+//!   lock of login-time migration gets a connection of its own. Every write is one
+//!   transaction: a batch of an apply,
 //!   a link, an unlink. Upserts never turn a `linked` row back into anything else.
 //! * [`blocking::BlockingMappingStore`] is the facade the PHP extension and the C ABI call; it
 //!   runs on [`crate::runtime::block_on`] and answers cache hits without entering the runtime.
@@ -18,7 +20,7 @@ use super::normalize::username_key;
 use crate::Secret;
 use cache::Cache;
 use mysql_async::prelude::*;
-use mysql_async::{Conn, Opts, OptsBuilder, Pool, PoolConstraints, PoolOpts, Row, TxOpts, Value};
+use mysql_async::{Conn, Opts, OptsBuilder, Row, TxOpts, Value};
 use sha2::{Digest, Sha256};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -48,8 +50,6 @@ pub struct StoreConfig {
     /// How long a cached lookup is trusted (writes by other processes become visible after
     /// at most this). Default 30 s.
     pub cache_ttl: Duration,
-    /// Most pooled connections for writes and locks. Default 4.
-    pub pool_max: usize,
     /// How long login-time migration waits for another process migrating the same user.
     /// Default 10 s.
     pub lock_timeout: Duration,
@@ -62,7 +62,6 @@ impl std::fmt::Debug for StoreConfig {
             .field("table", &self.table)
             .field("cache_capacity", &self.cache_capacity)
             .field("cache_ttl", &self.cache_ttl)
-            .field("pool_max", &self.pool_max)
             .field("lock_timeout", &self.lock_timeout)
             .finish()
     }
@@ -76,7 +75,6 @@ impl StoreConfig {
             table: DEFAULT_TABLE.to_owned(),
             cache_capacity: 10_000,
             cache_ttl: Duration::from_secs(30),
-            pool_max: 4,
             lock_timeout: Duration::from_secs(10),
         }
     }
@@ -212,7 +210,7 @@ pub struct MappingStore {
     sql: Sql,
     lock_timeout: Duration,
     fast: tokio::sync::Mutex<Option<Conn>>,
-    pool: Pool,
+    writer: tokio::sync::Mutex<Option<Conn>>,
     cache: Mutex<Cache>,
 }
 
@@ -242,6 +240,26 @@ impl UserLock {
         released?;
         closed?;
         Ok(())
+    }
+}
+
+/// The locked write connection of a [`MappingStore`].
+struct Writer<'a> {
+    guard: tokio::sync::MutexGuard<'a, Option<Conn>>,
+}
+
+impl Writer<'_> {
+    fn conn(&mut self) -> Result<&mut Conn, MigrationError> {
+        self.guard.as_mut().ok_or_else(|| MigrationError::Internal("the write connection is gone".into()))
+    }
+
+    /// Passes `r` through; after a database error the connection is dropped (the server rolls
+    /// back an open transaction) and the next write opens a new one.
+    fn check<T>(&mut self, r: Result<T, MigrationError>) -> Result<T, MigrationError> {
+        if matches!(r, Err(MigrationError::Store { .. })) {
+            *self.guard = None;
+        }
+        r
     }
 }
 
@@ -284,27 +302,17 @@ impl MappingStore {
             .ok_or_else(|| MigrationError::Config("the mapping DSN is not UTF-8".into()))?;
         let opts = Opts::from_url(url)
             .map_err(|_| MigrationError::Config("the mapping DSN is not a valid mysql:// URL".into()))?;
-        let pool_max = config.pool_max.max(1);
-        let constraints = PoolConstraints::new(0, pool_max)
-            .ok_or_else(|| MigrationError::Config("invalid pool size".into()))?;
         // mysql_async's `prefer_socket` is on by default (off only when the DSN says
         // `?prefer_socket=false`): a DSN naming a loopback host switches to the server's unix
         // socket after the first handshake.
-        let opts: Opts = OptsBuilder::from_opts(opts)
-            .tcp_nodelay(true)
-            // No COM_RESET_CONNECTION when a connection goes back to the pool: it would drop
-            // the server-side prepared statements (apply's batch statement is re-used for
-            // every batch). Pooled connections hold no session state: every transaction is
-            // committed or rolled back, and advisory locks live on their own connections.
-            .pool_opts(PoolOpts::default().with_constraints(constraints).with_reset_connection(false))
-            .into();
+        let opts: Opts = OptsBuilder::from_opts(opts).tcp_nodelay(true).into();
         Ok(MappingStore {
-            pool: Pool::new(opts.clone()),
             opts,
             sql: Sql::new(&config.table),
             table: config.table.clone(),
             lock_timeout: config.lock_timeout,
             fast: tokio::sync::Mutex::new(None),
+            writer: tokio::sync::Mutex::new(None),
             cache: Mutex::new(Cache::new(config.cache_capacity, config.cache_ttl)),
         })
     }
@@ -327,9 +335,9 @@ impl MappingStore {
         let ddl = self.ddl();
         let sql: String =
             ddl.lines().filter(|l| !l.trim_start().starts_with("--")).collect::<Vec<_>>().join("\n");
-        let mut conn = self.pool.get_conn().await?;
-        conn.query_drop(sql.trim().trim_end_matches(';')).await?;
-        Ok(())
+        let mut w = self.writer().await?;
+        let r = async { Ok(w.conn()?.query_drop(sql.trim().trim_end_matches(';')).await?) }.await;
+        w.check(r)
     }
 
     fn cache(&self) -> std::sync::MutexGuard<'_, Cache> {
@@ -408,8 +416,10 @@ impl MappingStore {
     /// # Errors
     /// [`MigrationError::Store`] on a database error.
     pub async fn linked(&self) -> Result<Vec<(MappingKey, String)>, MigrationError> {
-        let mut conn = self.pool.get_conn().await?;
-        let rows: Vec<(String, u64, String)> = conn.exec(&self.sql.linked_keys, ()).await?;
+        let mut w = self.writer().await?;
+        let r = async { Ok(w.conn()?.exec(&self.sql.linked_keys, ()).await?) }.await;
+        let rows: Vec<(String, u64, String)> = w.check(r)?;
+        drop(w);
         let mut c = self.cache();
         Ok(rows.into_iter().map(|(s, id, u)| (MappingKey { site: c.intern(&s), legacy_id: id }, u)).collect())
     }
@@ -429,32 +439,38 @@ impl MappingStore {
             return Ok(0);
         }
         let run = clamp(Some(plan_run), 64);
-        let mut conn = self.pool.get_conn().await?;
-        let mut tx = conn.start_transaction(TxOpts::default()).await?;
-        for chunk in rows.chunks(MAX_BATCH_ROWS) {
-            let mut params: Vec<Value> = Vec::with_capacity(chunk.len() * 9);
-            for r in chunk {
-                if r.status == MappingStatus::Linked {
-                    return Err(MigrationError::InvalidArgument(format!(
-                        "{}:{}: apply does not write linked rows",
-                        r.site, r.legacy_id
-                    )));
-                }
-                let username = clamp(r.halext_username.as_deref(), 64);
-                let key = username.as_deref().map(username_key);
-                params.push(Value::from(&*r.site));
-                params.push(Value::from(r.legacy_id));
-                params.push(Value::from(username));
-                params.push(Value::from(key));
-                params.push(Value::from(clamp(r.halext_email.as_deref(), 255)));
-                params.push(Value::from(clamp(r.full_name.as_deref(), 255)));
-                params.push(Value::from(r.status.as_str()));
-                params.push(Value::from(clamp(Some(&r.reason), 1000)));
-                params.push(Value::from(run.clone()));
-            }
-            tx.exec_drop(self.sql.upsert(chunk.len()), params).await?;
+        if let Some(r) = rows.iter().find(|r| r.status == MappingStatus::Linked) {
+            return Err(MigrationError::InvalidArgument(format!(
+                "{}:{}: apply does not write linked rows",
+                r.site, r.legacy_id
+            )));
         }
-        tx.commit().await?;
+        let mut w = self.writer().await?;
+        let r = async {
+            let mut tx = w.conn()?.start_transaction(TxOpts::default()).await?;
+            for chunk in rows.chunks(MAX_BATCH_ROWS) {
+                let mut params: Vec<Value> = Vec::with_capacity(chunk.len() * 9);
+                for r in chunk {
+                    let username = clamp(r.halext_username.as_deref(), 64);
+                    let key = username.as_deref().map(username_key);
+                    params.push(Value::from(&*r.site));
+                    params.push(Value::from(r.legacy_id));
+                    params.push(Value::from(username));
+                    params.push(Value::from(key));
+                    params.push(Value::from(clamp(r.halext_email.as_deref(), 255)));
+                    params.push(Value::from(clamp(r.full_name.as_deref(), 255)));
+                    params.push(Value::from(r.status.as_str()));
+                    params.push(Value::from(clamp(Some(&r.reason), 1000)));
+                    params.push(Value::from(run.clone()));
+                }
+                tx.exec_drop(self.sql.upsert(chunk.len()), params).await?;
+            }
+            tx.commit().await?;
+            Ok::<(), MigrationError>(())
+        }
+        .await;
+        w.check(r)?;
+        drop(w);
         self.cache().clear();
         Ok(rows.len() as u64)
     }
@@ -491,40 +507,47 @@ impl MappingStore {
                 "links are made by login, registration or an operator".into(),
             ));
         }
-        let mut conn = self.pool.get_conn().await?;
-        let mut tx = conn.start_transaction(TxOpts::default()).await?;
-        let current: Option<Row> = tx.exec_first(&self.sql.resolve_for_update, (site, legacy_id)).await?;
-        if let Some(row) = current {
-            let m = self.row_to_mapping(row)?;
-            if m.status == MappingStatus::Linked
-                && m.halext_username.as_deref() != Some(halext_username)
-                && method != LinkMethod::Manual
-            {
-                return Err(MigrationError::Conflict {
-                    detail: format!(
-                        "{site}:{legacy_id} is already linked to another Halext account ({})",
-                        m.halext_username.as_deref().unwrap_or("?")
-                    ),
-                });
+        let mut w = self.writer().await?;
+        let r = async {
+            let mut tx = w.conn()?.start_transaction(TxOpts::default()).await?;
+            let current: Option<Row> = tx.exec_first(&self.sql.resolve_for_update, (site, legacy_id)).await?;
+            if let Some(row) = current {
+                let m = self.row_to_mapping(row)?;
+                if m.status == MappingStatus::Linked
+                    && m.halext_username.as_deref() != Some(halext_username)
+                    && method != LinkMethod::Manual
+                {
+                    tx.rollback().await?; // release the row lock now, not at the next write
+                    return Err(MigrationError::Conflict {
+                        detail: format!(
+                            "{site}:{legacy_id} is already linked to another Halext account ({})",
+                            m.halext_username.as_deref().unwrap_or("?")
+                        ),
+                    });
+                }
             }
+            tx.exec_drop(
+                &self.sql.link_insert,
+                (
+                    site,
+                    legacy_id,
+                    halext_username,
+                    username_key(halext_username),
+                    halext_user_id,
+                    clamp(halext_email, 255),
+                    Option::<String>::None,
+                    method.as_str(),
+                    clamp(Some(reason), 1000),
+                ),
+            )
+            .await?;
+            let row: Option<Row> = tx.exec_first(&self.sql.resolve, (site, legacy_id)).await?;
+            tx.commit().await?;
+            Ok(row)
         }
-        tx.exec_drop(
-            &self.sql.link_insert,
-            (
-                site,
-                legacy_id,
-                halext_username,
-                username_key(halext_username),
-                halext_user_id,
-                clamp(halext_email, 255),
-                Option::<String>::None,
-                method.as_str(),
-                clamp(Some(reason), 1000),
-            ),
-        )
-        .await?;
-        let row: Option<Row> = tx.exec_first(&self.sql.resolve, (site, legacy_id)).await?;
-        tx.commit().await?;
+        .await;
+        let row = w.check(r)?;
+        drop(w);
         self.cache().invalidate(site, legacy_id);
         let row = row.ok_or_else(|| MigrationError::Internal("linked row vanished".into()))?;
         self.row_to_mapping(row)
@@ -538,9 +561,15 @@ impl MappingStore {
     /// [`MigrationError::NotFound`] when there is no row; [`MigrationError::Store`] on a
     /// database error.
     pub async fn unlink(&self, site: &str, legacy_id: u64, note: &str) -> Result<(), MigrationError> {
-        let mut conn = self.pool.get_conn().await?;
-        conn.exec_drop(&self.sql.unlink, (clamp(Some(note), 1000), site, legacy_id)).await?;
-        let n = conn.affected_rows();
+        let mut w = self.writer().await?;
+        let r = async {
+            let conn = w.conn()?;
+            conn.exec_drop(&self.sql.unlink, (clamp(Some(note), 1000), site, legacy_id)).await?;
+            Ok(conn.affected_rows())
+        }
+        .await;
+        let n = w.check(r)?;
+        drop(w);
         self.cache().invalidate(site, legacy_id);
         if n == 0 {
             return Err(MigrationError::NotFound { site: site.to_owned(), legacy_id });
@@ -553,8 +582,9 @@ impl MappingStore {
     /// # Errors
     /// [`MigrationError::Store`] on a database error.
     pub async fn status_counts(&self) -> Result<StatusCounts, MigrationError> {
-        let mut conn = self.pool.get_conn().await?;
-        let rows: Vec<(String, u64)> = conn.exec(&self.sql.counts, ()).await?;
+        let mut w = self.writer().await?;
+        let r = async { Ok(w.conn()?.exec(&self.sql.counts, ()).await?) }.await;
+        let rows: Vec<(String, u64)> = w.check(r)?;
         let mut c = StatusCounts::default();
         for (s, n) in rows {
             match MappingStatus::parse(&s) {
@@ -574,9 +604,15 @@ impl MappingStore {
     /// # Errors
     /// [`MigrationError::Store`] on a database error.
     pub async fn rollback_plan(&self, plan_run: &str) -> Result<u64, MigrationError> {
-        let mut conn = self.pool.get_conn().await?;
-        conn.exec_drop(&self.sql.rollback, (plan_run,)).await?;
-        let n = conn.affected_rows();
+        let mut w = self.writer().await?;
+        let r = async {
+            let conn = w.conn()?;
+            conn.exec_drop(&self.sql.rollback, (plan_run,)).await?;
+            Ok(conn.affected_rows())
+        }
+        .await;
+        let n = w.check(r)?;
+        drop(w);
         self.cache().clear();
         Ok(n)
     }
@@ -599,6 +635,17 @@ impl MappingStore {
                 "{site}:{legacy_id} is being migrated by another process (lock wait timed out)"
             ))),
         }
+    }
+
+    /// The write connection (opened on first use, reopened after a failure). One persistent
+    /// connection, not a pool: its server-side prepared statements (apply's batch statement,
+    /// the link statements) are prepared once per process and reused.
+    async fn writer(&self) -> Result<Writer<'_>, MigrationError> {
+        let mut guard = self.writer.lock().await;
+        if guard.is_none() {
+            *guard = Some(Conn::new(self.opts.clone()).await?);
+        }
+        Ok(Writer { guard })
     }
 
     /// How the lookup connection reaches the server, as the server sees it
