@@ -144,7 +144,13 @@ async fn unknown_user_wrong_password_and_bad_hashes_are_one_error() {
     );
     w.acmlm.ambiguous.lock().expect("lock").push("bob".into());
     let ambiguous = m.login("acmlm", "bob", &pw(PW)).await.expect_err("ambiguous");
+    let before = w.acmlm.verifications.load(Ordering::SeqCst);
     let unusable = m.login("acmlm", "Shorty", &pw(PW)).await.expect_err("truncated bcrypt");
+    assert_eq!(
+        w.acmlm.verifications.load(Ordering::SeqCst),
+        before + 2,
+        "an unusable hash is followed by a dummy verification"
+    );
     let empty = m.login("acmlm", "Zoey", &pw("")).await.expect_err("empty password");
     for e in [&wrong, &unknown, &ambiguous, &unusable, &empty] {
         assert!(matches!(e, MigrationError::InvalidCredentials), "{e:?}");

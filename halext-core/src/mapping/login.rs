@@ -236,6 +236,9 @@ impl LoginMigrator {
             Ok(false) => return Err(MigrationError::InvalidCredentials),
             Err(e) => {
                 tracing::warn!(site, legacy_id = user.id, code = %e.code(), "legacy hash cannot be verified; login refused");
+                // A hash rejected by its shape costs nothing; spend a real verification's time
+                // so the answer does not tell such accounts apart.
+                self.dummy_verify(legacy, password);
                 return Err(MigrationError::InvalidCredentials);
             }
         }

@@ -29,7 +29,8 @@ impl BlockingMappingStore {
     }
 
     /// This process's store for `config` (same DSN and table → same store, connection and
-    /// cache); the cache and pool settings of the first call win.
+    /// cache); the cache settings of the first call win. Two configurations that differ
+    /// only in cache settings share one store: give them different DSNs if that matters.
     ///
     /// # Errors
     /// [`MigrationError::Config`] as in [`MappingStore::new`].

@@ -33,7 +33,7 @@ pub const DDL: &str = include_str!("../../../../examples/data/halext_user_map.sq
 pub const DEFAULT_TABLE: &str = "halext_user_map";
 
 /// Rows per multi-row upsert statement (and per transaction) in [`MappingStore::upsert_planned`]
-/// callers such as apply: 13 placeholders per row stays far below MySQL's 65 535 limit.
+/// callers such as apply: 9 placeholders per row stays far below the 65 535 limit.
 pub const MAX_BATCH_ROWS: usize = 2000;
 
 /// How to reach and use the mapping table.
