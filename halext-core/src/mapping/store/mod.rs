@@ -13,11 +13,15 @@
 
 pub mod blocking;
 mod cache;
+mod config;
+mod sql;
+
+pub use config::StoreConfig;
+use sql::Sql;
 
 use super::error::MigrationError;
 use super::model::{LinkMethod, Mapping, MappingKey, MappingStatus, PlannedRow};
 use super::normalize::username_key;
-use crate::Secret;
 use cache::Cache;
 use mysql_async::prelude::*;
 use mysql_async::{Conn, Opts, OptsBuilder, Row, TxOpts, Value};
@@ -35,154 +39,6 @@ pub const DEFAULT_TABLE: &str = "halext_user_map";
 /// Rows per multi-row upsert statement (and per transaction) in [`MappingStore::upsert_planned`]
 /// callers such as apply: 9 placeholders per row stays far below the 65 535 limit.
 pub const MAX_BATCH_ROWS: usize = 2000;
-
-/// How to reach and use the mapping table.
-#[derive(Clone)]
-pub struct StoreConfig {
-    /// A mysql_async URL, `mysql://user:pass@host:port/db` (options such as `?socket=…` or
-    /// `?prefer_socket=false` are honoured). Held as a secret: it contains a password.
-    pub url: Secret,
-    /// Table name (`[A-Za-z0-9_]`, at most 64 characters). Default `halext_user_map`.
-    pub table: String,
-    /// Entries kept in each direction of the per-process cache; 0 disables caching.
-    /// Default 10 000.
-    pub cache_capacity: usize,
-    /// How long a cached lookup is trusted (writes by other processes become visible after
-    /// at most this). Default 30 s.
-    pub cache_ttl: Duration,
-    /// How long login-time migration waits for another process migrating the same user.
-    /// Default 10 s.
-    pub lock_timeout: Duration,
-}
-
-impl std::fmt::Debug for StoreConfig {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("StoreConfig")
-            .field("url", &"<redacted>")
-            .field("table", &self.table)
-            .field("cache_capacity", &self.cache_capacity)
-            .field("cache_ttl", &self.cache_ttl)
-            .field("lock_timeout", &self.lock_timeout)
-            .finish()
-    }
-}
-
-impl StoreConfig {
-    /// A configuration with the defaults above for this DSN.
-    pub fn new(url: impl Into<Secret>) -> Self {
-        StoreConfig {
-            url: url.into(),
-            table: DEFAULT_TABLE.to_owned(),
-            cache_capacity: 10_000,
-            cache_ttl: Duration::from_secs(30),
-            lock_timeout: Duration::from_secs(10),
-        }
-    }
-}
-
-struct Sql {
-    resolve: String,
-    resolve_for_update: String,
-    reverse: String,
-    by_key: String,
-    linked_keys: String,
-    link_insert: String,
-    unlink: String,
-    counts: String,
-    rollback: String,
-    upsert_head: String,
-    upsert_tail: String,
-}
-
-impl Sql {
-    fn new(t: &str) -> Sql {
-        let cols = "site, legacy_id, halext_username, halext_user_id, halext_email, full_name, \
-                    status, link_method, reason, plan_run, \
-                    TIMESTAMPDIFF(SECOND, '1970-01-01 00:00:00', created_at), \
-                    TIMESTAMPDIFF(SECOND, '1970-01-01 00:00:00', updated_at), \
-                    TIMESTAMPDIFF(SECOND, '1970-01-01 00:00:00', linked_at)";
-        let keep = |c: &str| format!("{c} = IF(status = 'linked', {c}, VALUES({c}))");
-        Sql {
-            resolve: format!("SELECT {cols} FROM `{t}` WHERE site = ? AND legacy_id = ?"),
-            resolve_for_update: format!(
-                "SELECT {cols} FROM `{t}` WHERE site = ? AND legacy_id = ? FOR UPDATE"
-            ),
-            reverse: format!(
-                "SELECT site, legacy_id FROM `{t}` WHERE halext_username_key = ? AND halext_username = ? \
-                 ORDER BY site, legacy_id"
-            ),
-            by_key: format!(
-                "SELECT {cols} FROM `{t}` WHERE halext_username_key = ? ORDER BY site, legacy_id"
-            ),
-            linked_keys: format!(
-                "SELECT site, legacy_id, halext_username FROM `{t}` \
-                 WHERE status = 'linked' AND halext_username IS NOT NULL"
-            ),
-            link_insert: format!(
-                "INSERT INTO `{t}` (site, legacy_id, halext_username, halext_username_key, \
-                 halext_user_id, halext_email, full_name, status, link_method, reason, plan_run, \
-                 created_at, updated_at, linked_at) \
-                 VALUES (?, ?, ?, ?, ?, ?, ?, 'linked', ?, ?, NULL, \
-                 UTC_TIMESTAMP(), UTC_TIMESTAMP(), UTC_TIMESTAMP()) \
-                 ON DUPLICATE KEY UPDATE \
-                 halext_user_id = COALESCE(VALUES(halext_user_id), \
-                     IF(halext_username <=> VALUES(halext_username), halext_user_id, NULL)), \
-                 link_method = IF(status = 'linked' AND halext_username <=> VALUES(halext_username) \
-                     AND VALUES(link_method) <> 'manual', link_method, VALUES(link_method)), \
-                 linked_at = IF(status = 'linked' AND halext_username <=> VALUES(halext_username), \
-                     linked_at, UTC_TIMESTAMP()), \
-                 halext_username = VALUES(halext_username), \
-                 halext_username_key = VALUES(halext_username_key), \
-                 halext_email = COALESCE(VALUES(halext_email), halext_email), \
-                 full_name = COALESCE(VALUES(full_name), full_name), \
-                 reason = VALUES(reason), \
-                 updated_at = UTC_TIMESTAMP(), \
-                 status = 'linked'"
-            ),
-            unlink: format!(
-                "UPDATE `{t}` SET status = 'planned', link_method = 'manual', halext_user_id = NULL, \
-                 linked_at = NULL, reason = ?, updated_at = UTC_TIMESTAMP() \
-                 WHERE site = ? AND legacy_id = ?"
-            ),
-            counts: format!("SELECT status, COUNT(*) FROM `{t}` GROUP BY status"),
-            rollback: format!("DELETE FROM `{t}` WHERE plan_run = ? AND status <> 'linked'"),
-            upsert_head: format!(
-                "INSERT INTO `{t}` (site, legacy_id, halext_username, halext_username_key, \
-                 halext_email, full_name, status, link_method, reason, plan_run, created_at, updated_at) VALUES "
-            ),
-            upsert_tail: [
-                " ON DUPLICATE KEY UPDATE updated_at = IF(status = 'linked' OR \
-                 (halext_username <=> VALUES(halext_username) AND halext_email <=> VALUES(halext_email) \
-                 AND full_name <=> VALUES(full_name) AND status = VALUES(status) \
-                 AND reason = VALUES(reason)), updated_at, VALUES(updated_at))"
-                    .to_owned(),
-                keep("halext_username"),
-                keep("halext_username_key"),
-                keep("halext_email"),
-                keep("full_name"),
-                keep("reason"),
-                keep("link_method"),
-                keep("plan_run"),
-                keep("status"), // last: every IF above still sees the old status
-            ]
-            .join(", "),
-        }
-    }
-
-    fn upsert(&self, rows: usize) -> String {
-        let one = "(?, ?, ?, ?, ?, ?, ?, 'plan', ?, ?, UTC_TIMESTAMP(), UTC_TIMESTAMP())";
-        let mut s = String::with_capacity(self.upsert_head.len() + rows * (one.len() + 1) + 600);
-        s.push_str(&self.upsert_head);
-        for i in 0..rows {
-            if i > 0 {
-                s.push(',');
-            }
-            s.push_str(one);
-        }
-        s.push_str(&self.upsert_tail);
-        s
-    }
-}
 
 /// What a Halext username maps back to: the (site, legacy id) keys, sorted.
 pub type ReverseMapping = Arc<[MappingKey]>;
