@@ -4,7 +4,7 @@
 //! Planning is a dry run: it reads the legacy sources (and the store's existing links) and
 //! writes nothing. [`crate::mapping::apply`] records a plan in the store.
 //!
-//! Memory: a plan keeps one compact record per account (≈ 72 bytes) plus one string buffer,
+//! Memory: a plan keeps one compact record per account (80 bytes) plus one string buffer,
 //! never the [`LegacyUser`] values themselves; [`Decision`]s are views built on demand.
 
 mod arena;
@@ -400,5 +400,15 @@ impl HashNote {
             x if x == HashNote::Unusable as u8 => HashNote::Unusable,
             _ => HashNote::Usable,
         }
+    }
+}
+
+#[cfg(test)]
+mod size_tests {
+    #[test]
+    fn records_stay_compact() {
+        // 1M accounts must plan within 256 MiB: keep the per-account record small.
+        assert!(std::mem::size_of::<super::Rec>() <= 80, "{}", std::mem::size_of::<super::Rec>());
+        assert!(std::mem::size_of::<super::Ident>() <= 64, "{}", std::mem::size_of::<super::Ident>());
     }
 }
