@@ -1,0 +1,2 @@
+//! Criterion benches of the legacy module (written below).
+fn main() {}
