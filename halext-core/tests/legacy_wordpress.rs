@@ -119,3 +119,17 @@ async fn single_site_install_with_another_prefix() {
     assert!(users[&1].is_admin, "blog_capabilities");
     assert_eq!(ids(site.find_for_login("alice@example.com").await.expect("q")), vec![1]);
 }
+
+#[tokio::test]
+async fn the_first_meta_row_wins_like_get_user_meta() {
+    let db =
+        common::fresh_database("wp_dupmeta", &[FIXTURE, "tests/data/legacy-wordpress-duplicate-meta.sql"]);
+    let site = site(&db, "wp_");
+    let users = read_all(&site).await;
+    assert!(users[&1].is_admin, "the later subscriber row is ignored");
+    assert!(users[&3].is_admin, "the earlier administrator row wins");
+    assert!(!users[&2].is_admin);
+    // Lookups read meta the same way.
+    assert!(site.get_by_id(3).await.expect("q").expect("row").is_admin);
+    assert!(site.find_for_login("admin").await.expect("q")[0].is_admin);
+}

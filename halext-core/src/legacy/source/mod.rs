@@ -23,6 +23,7 @@ mod profile;
 mod reader;
 mod rows;
 mod schema;
+mod wpmeta;
 
 use std::collections::HashSet;
 use std::fmt;
@@ -143,7 +144,8 @@ impl MysqlSite {
         if opts.db_name().is_none() {
             return Err(LegacyError::config(&name, "the DSN names no database (mysql://…/database)"));
         }
-        let constraints = PoolConstraints::new(0, cfg.max_connections).ok_or_else(bad_dsn)?;
+        let constraints = PoolConstraints::new(0, cfg.max_connections)
+            .ok_or_else(|| LegacyError::config(&name, "max_connections is out of range"))?;
         let opts: Opts = OptsBuilder::from_opts(opts)
             .setup(setup_commands(spec.charset))
             .pool_opts(PoolOpts::default().with_constraints(constraints).with_reset_connection(false))
@@ -200,6 +202,7 @@ impl MysqlSite {
     }
 
     /// [`LegacySite::find_for_login`] on this process's runtime (for the PHP and C bindings).
+    /// Like every `*_blocking` method, it must not be called from inside an async context.
     ///
     /// # Errors
     /// As the async method; a runtime that cannot start is a [`LegacyError::Database`].
@@ -278,13 +281,25 @@ impl MysqlSite {
 
     /// Runs a lookup and decodes every row (a row that cannot be decoded is an error here: a
     /// login must not silently miss an account).
-    async fn lookup(&self, sql: String, params: Vec<Value>) -> Result<Vec<LegacyUser>, LegacyError> {
+    async fn lookup(
+        &self,
+        layout: &Layout,
+        sql: String,
+        params: Vec<Value>,
+    ) -> Result<Vec<LegacyUser>, LegacyError> {
         let mut conn = self.conn().await?;
         let rows: Vec<mysql_async::Row> =
             conn.exec(sql, Params::Positional(params)).await.map_err(|e| self.db_err(e))?;
-        rows.into_iter()
-            .map(|row| {
-                let values = row.unwrap_raw().into_iter().map(|v| v.unwrap_or(Value::NULL)).collect();
+        let mut batch: Vec<Vec<Value>> = rows
+            .into_iter()
+            .map(|row| row.unwrap_raw().into_iter().map(|v| v.unwrap_or(Value::NULL)).collect())
+            .collect();
+        if let Some(meta) = &layout.meta {
+            wpmeta::attach(self, &mut conn, meta, &mut batch, wpmeta::Ids::List).await?;
+        }
+        batch
+            .into_iter()
+            .map(|values| {
                 rows::decode(&self.inner.spec, &self.inner.name, values).map_err(LegacyError::Decode)
             })
             .collect()
@@ -292,7 +307,7 @@ impl MysqlSite {
 
     async fn by_id(&self, id: u64) -> Result<Option<LegacyUser>, LegacyError> {
         let layout = self.layout().await?;
-        Ok(self.lookup(layout.by_id_sql(), vec![Value::UInt(id)]).await?.into_iter().next())
+        Ok(self.lookup(&layout, layout.by_id_sql(), vec![Value::UInt(id)]).await?.into_iter().next())
     }
 
     /// The login lookup (see [`LegacySite::find_for_login`]).
@@ -301,7 +316,7 @@ impl MysqlSite {
         let input = match spec.profile {
             // wp_authenticate() runs sanitize_user(): trim, collapse whitespace (the accent
             // folding it also does is what the table's collation does anyway).
-            ProfileKind::Wordpress => login_or_email.split_whitespace().collect::<Vec<_>>().join(" "),
+            ProfileKind::Wordpress => login_or_email.split_ascii_whitespace().collect::<Vec<_>>().join(" "),
             _ => login_or_email.to_owned(),
         };
         if input.trim().is_empty() {
@@ -313,7 +328,7 @@ impl MysqlSite {
             let n = candidates.len();
             let params: Vec<Value> =
                 columns.iter().flat_map(|_| candidates.iter().map(|c| Value::Bytes(c.clone()))).collect();
-            self.lookup(layout.match_sql(&columns, n), params)
+            self.lookup(&layout, layout.match_sql(&columns, n), params)
         };
         match &spec.login {
             LoginLookup::Columns(cols) => run(cols.clone()).await,

@@ -2,15 +2,16 @@
 //!
 //! Each page is `SELECT … WHERE id > <last id> ORDER BY id LIMIT <batch_size>` over the text
 //! protocol on one connection held for the whole read (no prepared statement, no pool round
-//! trip per page). Memory is one page of rows; column buffers are moved into the
-//! [`LegacyUser`] strings without copying when they already are UTF-8.
+//! trip per page); WordPress pages then read their usermeta in one more query. Memory is one
+//! page of rows; column buffers are moved into the [`LegacyUser`] strings without copying when
+//! they already are UTF-8.
 
 use std::sync::Arc;
 
 use mysql_async::prelude::Queryable;
 use mysql_async::{Conn, Value};
 
-use super::{MysqlSite, rows};
+use super::{MysqlSite, rows, wpmeta};
 use crate::legacy::config::BadRowPolicy;
 use crate::legacy::error::{LegacyError, RejectedRow};
 use crate::legacy::{BoxFuture, LegacyUser, UserSource};
@@ -49,6 +50,15 @@ impl MysqlUserSource {
     }
 
     async fn read_page(&mut self) -> Result<Option<Vec<LegacyUser>>, LegacyError> {
+        let result = self.read_page_inner().await;
+        if matches!(result, Err(LegacyError::Database { .. })) {
+            // The connection may be broken; a retry starts from the same cursor on a new one.
+            self.conn = None;
+        }
+        result
+    }
+
+    async fn read_page_inner(&mut self) -> Result<Option<Vec<LegacyUser>>, LegacyError> {
         let site = self.site.clone();
         let inner = &site.inner;
         let batch = inner.batch_size;
@@ -62,33 +72,51 @@ impl MysqlUserSource {
                 Some(c) => c,
                 None => self.conn.insert(site.conn().await?),
             };
-            let sql = layout.page_sql(self.after, batch);
-            let mut result = conn.query_iter(sql).await.map_err(|e| site.db_err(e))?;
-            let mut users = Vec::with_capacity(batch as usize);
-            let mut n: u32 = 0;
-            let mut stop: Option<LegacyError> = None;
+            // The cursor moves only once the whole page is processed, so a failed page is
+            // read again by the next call rather than skipped.
+            let mut after = self.after;
+            let mut result =
+                conn.query_iter(layout.page_sql(after, batch)).await.map_err(|e| site.db_err(e))?;
+            let mut raw: Vec<Vec<Value>> = Vec::with_capacity(batch as usize);
+            let mut unpageable: Option<String> = None;
             while let Some(row) = result.next().await.map_err(|e| site.db_err(e))? {
-                n += 1;
-                if stop.is_some() {
+                if unpageable.is_some() {
                     continue; // drain the page so the connection stays usable
                 }
                 let values: Vec<Value> =
                     row.unwrap_raw().into_iter().map(|v| v.unwrap_or(Value::NULL)).collect();
                 match rows::cursor(&values) {
-                    Ok(c) => self.after = Some(c),
-                    Err(reason) => {
-                        stop = Some(LegacyError::Schema {
-                            site: Arc::clone(&inner.name),
-                            table: inner.spec.table.clone(),
-                            message: format!("cannot page by `{}`: {reason}", inner.spec.id_column()),
-                        });
-                        continue;
-                    }
+                    Ok(c) => after = Some(c),
+                    Err(reason) => unpageable = Some(reason),
                 }
+                raw.push(values);
+            }
+            drop(result);
+            if let Some(reason) = unpageable {
+                self.done = true;
+                self.conn = None;
+                return Err(LegacyError::Schema {
+                    site: Arc::clone(&inner.name),
+                    table: inner.spec.table.clone(),
+                    message: format!("cannot page by `{}`: {reason}", inner.spec.id_column()),
+                });
+            }
+            let n = raw.len();
+            if let Some(meta) = &layout.meta {
+                wpmeta::attach(&site, conn, meta, &mut raw, wpmeta::Ids::Range).await?;
+            }
+            self.after = after;
+            self.rows_read += n as u64;
+            let mut users = Vec::with_capacity(n);
+            for values in raw {
                 match rows::decode(&inner.spec, &inner.name, values) {
                     Ok(u) => users.push(u),
                     Err(rejected) => match inner.on_bad_row {
-                        BadRowPolicy::Stop => stop = Some(LegacyError::Decode(rejected)),
+                        BadRowPolicy::Stop => {
+                            self.done = true;
+                            self.conn = None;
+                            return Err(LegacyError::Decode(rejected));
+                        }
                         BadRowPolicy::Report => {
                             tracing::warn!(site = %rejected.site, row = %rejected, "skipping undecodable legacy row");
                             self.rejected.push(rejected);
@@ -96,14 +124,7 @@ impl MysqlUserSource {
                     },
                 }
             }
-            drop(result);
-            self.rows_read += u64::from(n);
-            if let Some(e) = stop {
-                self.done = true;
-                self.conn = None;
-                return Err(e);
-            }
-            if n < batch {
+            if n < batch as usize {
                 self.done = true;
                 self.conn = None;
             }
