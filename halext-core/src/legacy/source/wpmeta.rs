@@ -11,6 +11,9 @@ use super::profile::MetaQuery;
 use super::{MysqlSite, decode, rows};
 use crate::legacy::error::LegacyError;
 
+/// A meta value found for a user, with its `umeta_id` (the lowest wins).
+type MetaValue = Option<(u64, Vec<u8>)>;
+
 /// How to select the batch's users in the meta query.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Ids {
@@ -35,8 +38,7 @@ pub(crate) async fn attach(
     let row_ids: Vec<Option<u64>> =
         batch.iter().map(|r| rows::cursor(r).ok().and_then(|c| u64::try_from(c).ok())).collect();
     let known: Vec<u64> = row_ids.iter().flatten().copied().collect();
-    // Per user: (umeta_id, value) of the capabilities and the session tokens.
-    let mut found: HashMap<u64, [Option<(u64, Vec<u8>)>; 2]> = HashMap::with_capacity(known.len());
+    let mut found: HashMap<u64, [MetaValue; 2]> = HashMap::with_capacity(known.len());
     if let (Some(&lo), Some(&hi)) = (known.iter().min(), known.iter().max()) {
         let cond = match ids {
             Ids::Range => format!("BETWEEN {lo} AND {hi}"),
