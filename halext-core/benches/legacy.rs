@@ -6,7 +6,11 @@
 //!   the throwaway MariaDB (`scripts/mariadb.sh`; `HALEXT_MYSQL_PORT`, `HALEXT_RUN_DIR`), the
 //!   whole table through `UserSource` in pages of 5 000 (and 20 000 for Acmlmboard).
 //!
-//! Run: `cargo bench -p halext-core --bench legacy` (add `-- verify` or `-- read` to filter).
+//! * `driver/*`: the same Acmlmboard pages read with bare mysql_async and no decoding, over
+//!   the text protocol (what the reader uses) and the binary protocol (prepared statement): the
+//!   floor the reader sits on, and the measurement behind the choice of protocol.
+//!
+//! Run: `cargo bench -p halext-core --bench legacy` (add `-- verify`, `-- read` or `-- driver`).
 //! Peak RSS of the bench process is printed at the end (`VmHWM`).
 
 #[path = "../tests/common/mod.rs"]
@@ -20,6 +24,7 @@ use halext_core::Secret;
 use halext_core::legacy::config::{AcmlmboardConfig, ProfileKind, SiteConfig};
 use halext_core::legacy::password::{self, Md5Construction, Md5Salts, PasswordRules};
 use halext_core::legacy::{MysqlSite, UserSource};
+use mysql_async::prelude::Queryable;
 
 const ROWS: u64 = 200_000;
 
@@ -200,6 +205,49 @@ fn read(c: &mut Criterion) {
         }
     }
     g.finish();
+
+    let ab_dsn = &tables[0].2;
+    let mut g = c.benchmark_group("driver");
+    g.sample_size(10).measurement_time(Duration::from_secs(8)).throughput(Throughput::Elements(ROWS));
+    let pool = mysql_async::Pool::new(ab_dsn.as_str());
+    let cols = "id, name, displayname, email, pass, regdate, lastview, group_id, tempbanned, power";
+    let text = |pool: &mysql_async::Pool| {
+        let pool = pool.clone();
+        async move {
+            let mut conn = pool.get_conn().await.expect("conn");
+            let (mut after, mut n) = (0u64, 0u64);
+            loop {
+                let sql = format!("SELECT {cols} FROM users WHERE id > {after} ORDER BY id LIMIT 5000");
+                let rows: Vec<mysql_async::Row> = conn.query(sql).await.expect("page");
+                let Some(last) = rows.last() else { break };
+                after = last.get::<u64, _>(0).expect("id");
+                n += rows.len() as u64;
+            }
+            n
+        }
+    };
+    let binary = |pool: &mysql_async::Pool| {
+        let pool = pool.clone();
+        async move {
+            let mut conn = pool.get_conn().await.expect("conn");
+            let sql = format!("SELECT {cols} FROM users WHERE id > ? ORDER BY id LIMIT 5000");
+            let (mut after, mut n) = (0u64, 0u64);
+            loop {
+                let rows: Vec<mysql_async::Row> = conn.exec(&sql, (after,)).await.expect("page");
+                let Some(last) = rows.last() else { break };
+                after = last.get::<u64, _>(0).expect("id");
+                n += rows.len() as u64;
+            }
+            n
+        }
+    };
+    assert_eq!(rt.block_on(text(&pool)), ROWS);
+    assert_eq!(rt.block_on(binary(&pool)), ROWS);
+    g.bench_function("acmlmboard_text_protocol", |b| b.iter(|| rt.block_on(text(&pool))));
+    g.bench_function("acmlmboard_binary_protocol", |b| b.iter(|| rt.block_on(binary(&pool))));
+    g.finish();
+    rt.block_on(pool.disconnect()).expect("disconnect");
+
     if let Ok(status) = std::fs::read_to_string("/proc/self/status") {
         if let Some(line) = status.lines().find(|l| l.starts_with("VmHWM")) {
             eprintln!("legacy bench peak RSS: {}", line.trim_start_matches("VmHWM:").trim());
