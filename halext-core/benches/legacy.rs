@@ -206,6 +206,25 @@ fn read(c: &mut Criterion) {
     }
     g.finish();
 
+    // Client-side cost: this process's CPU time per row (the rest of the wall time is the
+    // server's work and the wire), i.e. the reader's own ceiling on rows per second per core.
+    for (name, profile, dsn) in &tables {
+        let s = site(dsn, *profile, 5_000);
+        let (cpu0, wall0) = (cpu_seconds(), std::time::Instant::now());
+        let runs = 3;
+        for _ in 0..runs {
+            assert_eq!(rt.block_on(read_all(&s)), ROWS);
+        }
+        let (cpu, wall) = (cpu_seconds() - cpu0, wall0.elapsed().as_secs_f64());
+        let rows = (ROWS * runs) as f64;
+        eprintln!(
+            "read/{name}: {:.0} rows/s wall, client CPU {:.2} us/row (ceiling {:.0} rows/s per core)",
+            rows / wall,
+            cpu * 1e6 / rows,
+            rows / cpu
+        );
+    }
+
     let ab_dsn = &tables[0].2;
     let mut g = c.benchmark_group("driver");
     g.sample_size(10).measurement_time(Duration::from_secs(8)).throughput(Throughput::Elements(ROWS));
@@ -243,6 +262,14 @@ fn read(c: &mut Criterion) {
     };
     assert_eq!(rt.block_on(text(&pool)), ROWS);
     assert_eq!(rt.block_on(binary(&pool)), ROWS);
+    let cpu0 = cpu_seconds();
+    for _ in 0..3 {
+        rt.block_on(text(&pool));
+    }
+    eprintln!(
+        "driver/acmlmboard_text_protocol: client CPU {:.2} us/row",
+        (cpu_seconds() - cpu0) * 1e6 / (3 * ROWS) as f64
+    );
     g.bench_function("acmlmboard_text_protocol", |b| b.iter(|| rt.block_on(text(&pool))));
     g.bench_function("acmlmboard_binary_protocol", |b| b.iter(|| rt.block_on(binary(&pool))));
     g.finish();
@@ -253,6 +280,16 @@ fn read(c: &mut Criterion) {
             eprintln!("legacy bench peak RSS: {}", line.trim_start_matches("VmHWM:").trim());
         }
     }
+}
+
+/// User + system CPU seconds of this process so far.
+fn cpu_seconds() -> f64 {
+    // SAFETY: getrusage only writes into the struct we pass.
+    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: RUSAGE_SELF with a valid pointer.
+    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut ru) };
+    let t = |tv: libc::timeval| tv.tv_sec as f64 + tv.tv_usec as f64 / 1e6;
+    t(ru.ru_utime) + t(ru.ru_stime)
 }
 
 criterion_group!(benches, verify, read);

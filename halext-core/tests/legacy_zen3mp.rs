@@ -38,6 +38,8 @@ async fn reads_every_row_with_states_and_dates() {
     let dup = by(3);
     assert_eq!((dup.login.as_str(), dup.display_name.as_deref()), ("alice_1", Some("alice")));
     assert_eq!(dup.state, AccountState::Unverified);
+    assert_eq!(halext_core::legacy::source::zen3mp_deduplicated_from(dup), Some("alice"));
+    assert_eq!(halext_core::legacy::source::zen3mp_deduplicated_from(alice), None);
     assert!(!dup.email_verified);
     assert_eq!(by(4).state, AccountState::Closed);
     assert_eq!(by(6).email, None);

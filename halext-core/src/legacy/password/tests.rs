@@ -316,3 +316,45 @@ fn errors_never_contain_the_password_or_hash() {
         assert!(!msg.contains("ubv0ZG") && !msg.contains("9b70ca") && !msg.contains("3cb4e7"), "{msg}");
     }
 }
+
+#[test]
+fn garbage_and_mutated_hashes_never_panic() {
+    use rand::{Rng, SeedableRng};
+    // Cheap caps so that structurally valid mutations are refused before any real hashing.
+    let mut rules = PasswordRules::wordpress();
+    rules.accept.push(HashFormat::Pbkdf2Sha256);
+    rules.md5 = vec![Md5Construction::Plain, Md5Construction::PassSalt, Md5Construction::Salt2PassSalt];
+    rules.salts = sample_salts();
+    rules.windows1252_md5 = true;
+    rules.limits = Limits { max_bcrypt_cost: 3, max_phpass_log2: 7, max_pbkdf2_rounds: 1 };
+    let seeds = [BCRYPT_10, WP_10, PHPASS, PBKDF2, MD5];
+    let alphabet: Vec<char> = "$$$2ywbPH0123456789abcdefABCDEF./+=-_ pbkdf2-sha256é€\u{0}".chars().collect();
+    let mut rng = rand::rngs::StdRng::seed_from_u64(0x4841_4c45_5854);
+    let mut checked = 0;
+    let mut try_one = |s: &str| {
+        let _ = detect(s);
+        let _ = verify(s, "o'ü".as_bytes(), &rules);
+        let _ = verify_login(Some(s), b"x", &rules);
+        let _ = needs_rehash(s, RehashPolicy::HALEXT);
+        checked += 1;
+    };
+    for seed in seeds {
+        for cut in 0..=seed.len() {
+            try_one(&seed[..cut]);
+        }
+        for _ in 0..300 {
+            let mut chars: Vec<char> = seed.chars().collect();
+            for _ in 0..rng.random_range(1..4) {
+                let i = rng.random_range(0..chars.len());
+                chars[i] = alphabet[rng.random_range(0..alphabet.len())];
+            }
+            try_one(&chars.into_iter().collect::<String>());
+        }
+    }
+    for _ in 0..2000 {
+        let len = rng.random_range(0..80);
+        let s: String = (0..len).map(|_| alphabet[rng.random_range(0..alphabet.len())]).collect();
+        try_one(&s);
+    }
+    assert!(checked > 3500);
+}

@@ -345,6 +345,17 @@ impl MysqlSite {
     }
 }
 
+/// ZEN3MP's registration form keeps the typed name as `displayname` and, when that username
+/// is taken, stores `name_1`, `name_2`, … as the username (legacy-users.md §3.1). Returns the
+/// typed name when `user` looks like such a de-duplicated registration (`login` is
+/// `{display_name}_{digits}`), so reports can say "registered as `alice` after `alice` was
+/// taken". Plain data: the reader does not change such rows.
+pub fn zen3mp_deduplicated_from(user: &LegacyUser) -> Option<&str> {
+    let display = user.display_name.as_deref()?;
+    let suffix = user.login.strip_prefix(display)?.strip_prefix('_')?;
+    (!suffix.is_empty() && suffix.bytes().all(|b| b.is_ascii_digit())).then_some(display)
+}
+
 /// The connection set-up: parameters in the table's charset, results as stored bytes.
 fn setup_commands(charset: Charset) -> Vec<String> {
     vec![format!("SET NAMES {}", charset.as_sql()), "SET character_set_results = binary".to_owned()]
@@ -381,5 +392,48 @@ impl LegacySite for MysqlSite {
 
     fn verify_password(&self, user: &LegacyUser, password: &[u8]) -> Result<bool, LegacyError> {
         self.verify_password_match(user, password).map(|m| m.is_some())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::legacy::AccountState;
+
+    fn user(login: &str, display: Option<&str>) -> LegacyUser {
+        LegacyUser {
+            site: Arc::from("social"),
+            id: 3,
+            login: login.to_owned(),
+            display_name: display.map(str::to_owned),
+            email: None,
+            email_verified: false,
+            password_hash: None,
+            state: AccountState::Active,
+            is_admin: false,
+            registered_at: None,
+            last_seen_at: None,
+        }
+    }
+
+    #[test]
+    fn zen3mp_deduplicated_registrations() {
+        assert_eq!(zen3mp_deduplicated_from(&user("alice_1", Some("alice"))), Some("alice"));
+        assert_eq!(zen3mp_deduplicated_from(&user("alice_12", Some("alice"))), Some("alice"));
+        assert_eq!(zen3mp_deduplicated_from(&user("alice", Some("alice"))), None);
+        assert_eq!(zen3mp_deduplicated_from(&user("alice_", Some("alice"))), None);
+        assert_eq!(zen3mp_deduplicated_from(&user("alice_x", Some("alice"))), None);
+        assert_eq!(zen3mp_deduplicated_from(&user("bob_1", Some("alice"))), None);
+        assert_eq!(zen3mp_deduplicated_from(&user("alice_1", None)), None);
+    }
+
+    #[test]
+    fn latin1_lookups_send_both_encodings() {
+        assert_eq!(
+            lookup_values("Zoë", Charset::Latin1),
+            vec!["Zoë".as_bytes().to_vec(), b"Zo\xeb".to_vec()]
+        );
+        assert_eq!(lookup_values("Zoë", Charset::Utf8mb4), vec!["Zoë".as_bytes().to_vec()]);
+        assert_eq!(lookup_values("alice", Charset::Latin1), vec![b"alice".to_vec()]);
     }
 }
