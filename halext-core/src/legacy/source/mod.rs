@@ -1,7 +1,7 @@
 //! [`MysqlSite`]: one configured legacy site backed by MySQL/MariaDB (mysql_async).
 //!
-//! * [`MysqlSite::users`] streams the whole users table as a [`super::UserSource`], in keyset pages
-//!   (`WHERE id > last ORDER BY id LIMIT batch_size`), never the whole table in memory.
+//! * [`MysqlSite::users`] streams the whole users table as a [`super::UserSource`], in keyset
+//!   pages (`WHERE id > last ORDER BY id LIMIT batch_size`), never the whole table in memory.
 //! * [`LegacySite`]: [`find_for_login`](LegacySite::find_for_login) runs the app's own lookup
 //!   in SQL so the table's collation decides (AB2 latin1_swedish_ci, WordPress
 //!   utf8mb4_unicode_520_ci, …); [`verify_password`](LegacySite::verify_password) applies the
@@ -10,9 +10,10 @@
 //!
 //! Connections: every connection runs `SET NAMES <table charset>` (so parameters arrive in
 //! the table's charset and compare under its collation) and `SET character_set_results =
-//! binary` (so text arrives as the stored bytes; [`decode`] does the only conversion). The pool
-//! lives in a [`PerProcess`] slot: created on first use in each process, never inherited across
-//! `fork()` (PHP-FPM). A site value itself holds no connection and is cheap to clone.
+//! binary` (so text arrives as the stored bytes, decoded here by the rules in
+//! `docs/legacy.md` §3). The pool lives in a [`PerProcess`] slot: created on first use in each
+//! process, never inherited across `fork()` (PHP-FPM). A site value itself holds no connection
+//! and is cheap to clone.
 //!
 //! The async methods must run on one tokio runtime per process (the CLI's, or
 //! [`crate::runtime::block_on`] through the `*_blocking` facades the bindings use).
