@@ -115,7 +115,7 @@ pub fn acmlm() -> Vec<U> {
             11,
             "Shorty",
             Some("shorty@example.net"),
-            "$2y$10$ubv0ZGwKmkYIy1RyyFdZDOIPQ7",
+            "$2y$10$ubv0ZGwKmkYIy1RyyFdZDOIPQ",
             Some(1_546_560_000),
             None,
         ),
@@ -396,7 +396,7 @@ impl LegacySite for FakeSite {
         }
         match self.passwords.lock().expect("lock").get(&user.id) {
             Some(Some(pw)) => Ok(pw.as_bytes() == password),
-            _ => Err(LegacyError::Database("unusable hash".into())),
+            _ => Err(LegacyError::unusable(halext_core::legacy::UnusableReason::NoPassword)),
         }
     }
 }

@@ -214,7 +214,7 @@ mod tests {
             HashNote::classify(Some("$2y$10$ubv0ZGwKmkYIy1RyyFdZDOIPQ7Kz0MB2jZzotXsyjSb.i9xj8P2RG")),
             HashNote::Usable
         );
-        assert_eq!(HashNote::classify(Some("$2y$10$ubv0ZGwKmkYIy1RyyFdZDOIPQ7")), HashNote::Unusable);
+        assert_eq!(HashNote::classify(Some("$2y$10$ubv0ZGwKmkYIy1RyyFdZDOIPQ")), HashNote::Unusable);
         assert_eq!(HashNote::classify(Some("d41d8cd98f00b204e9800998ecf8427e")), HashNote::Unusable);
         assert_eq!(HashNote::classify(Some("9b70ca48433e0b776f24c75557817c1b")), HashNote::Md5);
         assert_eq!(HashNote::classify(Some("$P$BBcGN.qvZ6rIjsjE6MXjGiFkoeAPnU0")), HashNote::Usable);
