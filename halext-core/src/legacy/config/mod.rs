@@ -98,7 +98,7 @@ fn yes() -> bool {
 }
 
 pub(super) fn de_secret<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Secret>, D::Error> {
-    Ok(Option::<String>::deserialize(d)?.map(Secret::from))
+    crate::secret::de_secret(d)
 }
 
 /// The legacy app a site runs.
@@ -353,8 +353,7 @@ impl SiteConfig {
     }
 }
 
-/// Reads a secret given as a value, an environment variable or a file; `Ok(None)` when none
-/// is set.
+/// [`crate::secret::resolve_secret`] with the error attributed to `site`.
 ///
 /// # Errors
 /// [`LegacyError::Config`] when more than one is set, the variable is unset or the file
@@ -366,28 +365,7 @@ pub(crate) fn resolve_secret(
     env: Option<&str>,
     file: Option<&Path>,
 ) -> Result<Option<Secret>, LegacyError> {
-    let set = usize::from(value.is_some()) + usize::from(env.is_some()) + usize::from(file.is_some());
-    if set > 1 {
-        return Err(LegacyError::config(site, format!("set only one of {key}, {key}_env, {key}_file")));
-    }
-    if let Some(v) = value {
-        return Ok(Some(v.clone()));
-    }
-    if let Some(name) = env {
-        return match Secret::from_env(name) {
-            Ok(Some(s)) => Ok(Some(s)),
-            Ok(None) => {
-                Err(LegacyError::config(site, format!("{key}_env: environment variable {name} is not set")))
-            }
-            Err(e) => Err(LegacyError::config(site, format!("{key}_env: {name}_FILE: {e}"))),
-        };
-    }
-    if let Some(path) = file {
-        return Secret::from_file(path)
-            .map(Some)
-            .map_err(|e| LegacyError::config(site, format!("{key}_file {}: {e}", path.display())));
-    }
-    Ok(None)
+    crate::secret::resolve_secret(key, value, env, file).map_err(|m| LegacyError::config(site, m))
 }
 
 impl AcmlmboardConfig {
