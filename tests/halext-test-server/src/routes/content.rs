@@ -36,7 +36,7 @@ async fn public_list(State(state): State<S>, uri: Uri) -> Reply {
     f.finish()?;
     let db = state.db();
     let mut posts: Vec<&BlogRow> = db.blog.iter().filter(|p| p.status == "published").collect();
-    posts.sort_by(|a, b| b.published_at.cmp(&a.published_at));
+    posts.sort_by_key(|p| std::cmp::Reverse(p.published_at));
     let limit = limit.map(|l| l.max(0) as usize).unwrap_or(usize::MAX);
     let out: Vec<Value> = posts.into_iter().take(limit).map(|p| post_json(&state, p)).collect();
     Ok(Json(out).into_response())

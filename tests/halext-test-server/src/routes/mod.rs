@@ -65,7 +65,7 @@ pub(crate) fn table() -> (Router<S>, Vec<&'static str>) {
 /// The path without a leading `/api` (the form the patterns use).
 pub fn strip_api(path: &str) -> &str {
     match path.strip_prefix("/api") {
-        Some(rest) if rest.is_empty() => "/",
+        Some("") => "/",
         Some(rest) if rest.starts_with('/') => rest,
         _ => path,
     }
@@ -116,6 +116,11 @@ pub(crate) async fn method_not_allowed() -> Response {
     detail(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed")
 }
 
+/// The mock provider's reply (re-exported at the crate root).
+pub(crate) const fn ai_mock_reply() -> &'static str {
+    ai::MOCK_REPLY
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,9 +134,4 @@ mod tests {
         assert_eq!(strip_api("/api/users/"), "/users/");
         assert_eq!(strip_api("/apix"), "/apix");
     }
-}
-
-/// The mock provider's reply (re-exported at the crate root).
-pub(crate) const fn ai_mock_reply() -> &'static str {
-    ai::MOCK_REPLY
 }
