@@ -297,10 +297,11 @@ impl HalextClient {
             idle_ms: self.config().timeout_ms(),
             finished: false,
         };
-        let inner = futures_util::stream::unfold(state, |mut st| async move {
+        // Fused: polling again after the end keeps answering `None` instead of panicking.
+        let inner = futures_util::StreamExt::fuse(futures_util::stream::unfold(state, |mut st| async move {
             let item = st.next().await?;
             Some((item, st))
-        });
+        }));
         Ok(ChatStream { model, inner: Box::pin(inner) })
     }
 

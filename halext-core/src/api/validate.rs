@@ -75,15 +75,19 @@ impl ValidationCache {
         }
     }
 
-    /// How long an answer for a token with this `exp` may be kept (`None`: not at all).
-    pub fn ttl(&self, exp: Option<i64>, unix_now: i64) -> Option<Duration> {
+    /// How long an answer for a token with this `exp` (Unix seconds) may be kept, at `now`
+    /// (time since the Unix epoch): up to the instant `exp`, at most the max TTL. `None`: not
+    /// at all.
+    pub fn ttl(&self, exp: Option<i64>, now: Duration) -> Option<Duration> {
         if self.max_entries == 0 || self.max_ttl.is_zero() {
             return None;
         }
         let ttl = match exp {
             None => self.max_ttl,
-            Some(exp) if exp <= unix_now => return None,
-            Some(exp) => self.max_ttl.min(Duration::from_secs(u64::try_from(exp - unix_now).unwrap_or(0))),
+            Some(exp) => {
+                let exp = Duration::from_secs(u64::try_from(exp).ok()?);
+                self.max_ttl.min(exp.checked_sub(now)?)
+            }
         };
         (!ttl.is_zero()).then_some(ttl)
     }
@@ -110,8 +114,8 @@ impl ValidationCache {
     }
 }
 
-fn unix_now() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+fn since_epoch() -> Duration {
+    SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default()
 }
 
 impl HalextClient {
@@ -128,7 +132,7 @@ impl HalextClient {
             return Ok(RemoteValidation { user, cached: true });
         }
         let user = self.me(token).await?;
-        if let Some(ttl) = cache.ttl(token.expires_at(), unix_now()) {
+        if let Some(ttl) = cache.ttl(token.expires_at(), since_epoch()) {
             cache.insert(key, user.clone(), ttl, Instant::now());
         }
         Ok(RemoteValidation { user, cached: false })
@@ -163,13 +167,20 @@ mod tests {
     #[test]
     fn ttl_is_bounded_by_exp_and_the_max() {
         let c = ValidationCache::new(10, 60_000);
-        assert_eq!(c.ttl(None, 1000), Some(Duration::from_secs(60)));
-        assert_eq!(c.ttl(Some(1010), 1000), Some(Duration::from_secs(10)));
-        assert_eq!(c.ttl(Some(5000), 1000), Some(Duration::from_secs(60)));
-        assert_eq!(c.ttl(Some(1000), 1000), None);
-        assert_eq!(c.ttl(Some(10), 1000), None);
-        assert_eq!(ValidationCache::new(0, 60_000).ttl(None, 0), None);
-        assert_eq!(ValidationCache::new(10, 0).ttl(None, 0), None);
+        let at = |s: u64, ms: u64| Duration::from_secs(s) + Duration::from_millis(ms);
+        assert_eq!(c.ttl(None, at(1000, 0)), Some(Duration::from_secs(60)));
+        assert_eq!(c.ttl(Some(1010), at(1000, 0)), Some(Duration::from_secs(10)));
+        assert_eq!(
+            c.ttl(Some(1010), at(1009, 250)),
+            Some(Duration::from_millis(750)),
+            "up to the instant exp"
+        );
+        assert_eq!(c.ttl(Some(5000), at(1000, 0)), Some(Duration::from_secs(60)));
+        assert_eq!(c.ttl(Some(1000), at(1000, 0)), None);
+        assert_eq!(c.ttl(Some(10), at(1000, 0)), None);
+        assert_eq!(c.ttl(Some(-5), at(1000, 0)), None);
+        assert_eq!(ValidationCache::new(0, 60_000).ttl(None, at(0, 0)), None);
+        assert_eq!(ValidationCache::new(10, 0).ttl(None, at(0, 0)), None);
     }
 
     #[test]

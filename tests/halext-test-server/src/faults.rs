@@ -49,6 +49,12 @@ pub enum FaultKind {
     GarbageBody,
     /// Answers `200` with a `Content-Length` larger than the body, then closes the connection.
     Truncate,
+    /// Handles the request normally but waits `ms` milliseconds before every body chunk
+    /// after the first (a stalled stream).
+    SlowBody {
+        /// Pause before each later chunk, in milliseconds.
+        ms: u64,
+    },
 }
 
 /// A registered fault.
@@ -162,6 +168,20 @@ pub async fn apply(State(state): State<Arc<AppState>>, req: Request, next: Next)
         }
         FaultKind::GarbageBody => {
             ([(header::CONTENT_TYPE, "application/json")], "<html>definitely not json").into_response()
+        }
+        FaultKind::SlowBody { ms } => {
+            let (parts, body) = next.run(req).await.into_parts();
+            let mut first = true;
+            let slowed = futures_util::StreamExt::then(body.into_data_stream(), move |chunk| {
+                let wait = !std::mem::replace(&mut first, false);
+                async move {
+                    if wait {
+                        tokio::time::sleep(Duration::from_millis(ms)).await;
+                    }
+                    chunk
+                }
+            });
+            Response::from_parts(parts, Body::from_stream(slowed))
         }
         FaultKind::Truncate => {
             let chunks: Vec<Result<Bytes, std::io::Error>> = vec![
