@@ -37,11 +37,27 @@ pub(crate) struct Call {
     pub body: Body,
 }
 
-/// A complete answer with any status.
+/// A complete answer with any status (and, for errors, the headers errors need).
 pub(crate) struct Answer {
     pub status: StatusCode,
-    pub headers: HeaderMap,
+    pub location: Option<String>,
+    pub retry_after: Option<u64>,
     pub body: Bytes,
+}
+
+impl Answer {
+    fn new(status: StatusCode, headers: &HeaderMap, body: Bytes) -> Self {
+        // Only error answers need headers: a success costs no header copies.
+        let (location, retry_after) = if status.is_success() {
+            (None, None)
+        } else {
+            (
+                headers.get(LOCATION).and_then(|v| v.to_str().ok()).map(str::to_owned),
+                headers.get(RETRY_AFTER).and_then(|v| v.to_str().ok()).and_then(parse_retry_after),
+            )
+        };
+        Answer { status, location, retry_after, body }
+    }
 }
 
 /// Shared HTTP state of a client.
@@ -206,20 +222,19 @@ impl Transport {
         if resp.status().is_success() {
             return Ok(resp);
         }
-        let status = resp.status();
-        let headers = resp.headers().clone();
+        let (status, headers) = (resp.status(), resp.headers().clone());
         let body = read_body(resp).await.map_err(|e| self.map_read(&call, e))?;
-        Err(self.error_from(&call, &Answer { status, headers, body }))
+        Err(self.error_from(&call, &Answer::new(status, &headers, body)))
     }
 
     /// One attempt: a complete answer with any status, or a transport error.
     async fn attempt(&self, call: &mut Call) -> Result<Answer, ApiError> {
         let resp = self.request(call, true)?.send().await.map_err(|e| self.map_reqwest(call, e))?;
         let status = resp.status();
-        let headers = resp.headers().clone();
         tracing::trace!(endpoint = %self.endpoint(&call.method, &call.url), status = status.as_u16(), "halext: answer");
+        let answer = Answer::new(status, resp.headers(), Bytes::new());
         let body = read_body(resp).await.map_err(|e| self.map_read(call, e))?;
-        Ok(Answer { status, headers, body })
+        Ok(Answer { body, ..answer })
     }
 
     fn request(&self, call: &mut Call, whole_timeout: bool) -> Result<reqwest::RequestBuilder, ApiError> {
@@ -254,16 +269,8 @@ impl Transport {
     }
 
     fn error_from(&self, call: &Call, a: &Answer) -> ApiError {
-        let location = a.headers.get(LOCATION).and_then(|v| v.to_str().ok());
-        let retry_after =
-            a.headers.get(RETRY_AFTER).and_then(|v| v.to_str().ok()).and_then(parse_retry_after);
-        from_response(
-            &self.endpoint(&call.method, &call.url),
-            a.status.as_u16(),
-            location,
-            retry_after,
-            &a.body,
-        )
+        let endpoint = self.endpoint(&call.method, &call.url);
+        from_response(&endpoint, a.status.as_u16(), a.location.as_deref(), a.retry_after, &a.body)
     }
 
     fn map_read(&self, call: &Call, e: ReadError) -> ApiError {

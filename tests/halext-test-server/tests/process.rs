@@ -16,7 +16,11 @@ fn start(args: &[&str], env: &[(&str, &str)]) -> (Child, String, BufReader<Child
     let mut out = BufReader::new(child.stdout.take().expect("stdout"));
     let mut line = String::new();
     out.read_line(&mut line).expect("read the ready line");
-    let url = line.trim().strip_prefix("listening on ").unwrap_or_else(|| panic!("unexpected line {line:?}")).to_owned();
+    let url = line
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| panic!("unexpected line {line:?}"))
+        .to_owned();
     (child, url, out)
 }
 
@@ -61,14 +65,19 @@ fn serves_with_a_secret_from_the_environment_and_exits_when_stdin_closes() {
     assert!(body.contains("\"healthy\""), "{body}");
     let seed = r#"{"username": "ann", "email": "ann@example.org", "password": "pw", "rounds": 1000}"#;
     assert_eq!(http(&url, "POST", "/__test/users", "application/json", seed).0, 200);
-    let (status, body) = http(&url, "POST", "/token", "application/x-www-form-urlencoded", "username=ann&password=pw");
+    let (status, body) =
+        http(&url, "POST", "/token", "application/x-www-form-urlencoded", "username=ann&password=pw");
     assert_eq!(status, 200, "{body}");
     let token: serde_json::Value = serde_json::from_str(&body).expect("json");
     let token = token["access_token"].as_str().expect("token");
     let key = jsonwebtoken::DecodingKey::from_secret(b"process-secret").expect("key");
-    let claims = jsonwebtoken::decode::<serde_json::Value>(token, &key, &jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::HS256))
-        .expect("signed with the SECRET_KEY from the environment")
-        .claims;
+    let claims = jsonwebtoken::decode::<serde_json::Value>(
+        token,
+        &key,
+        &jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::HS256),
+    )
+    .expect("signed with the SECRET_KEY from the environment")
+    .claims;
     assert_eq!(claims["sub"], "ann");
     drop(child.stdin.take());
     assert!(wait_exit(&mut child).success());
@@ -89,7 +98,8 @@ fn reads_files_seeds_users_and_exits_on_sigterm() {
     let (key_s, code_s, seeds_s) = (path(&key), path(&code), path(&seeds));
     let (mut child, url, _out) =
         start(&["--secret-key-file", &key_s, "--access-code-file", &code_s, "--seed-file", &seeds_s], &[]);
-    let (status, _) = http(&url, "POST", "/token", "application/x-www-form-urlencoded", "username=root&password=pw");
+    let (status, _) =
+        http(&url, "POST", "/token", "application/x-www-form-urlencoded", "username=root&password=pw");
     assert_eq!(status, 200, "seeded user logs in");
     let reg = r#"{"username": "x", "email": "x@example.org", "password": "pw"}"#;
     let (status, body) = http(&url, "POST", "/users/", "application/json", reg);

@@ -1,0 +1,137 @@
+//! Round-trip cost of the blocking client (the path PHP and C take) against the in-process
+//! Halext test server on loopback: criterion for the mean, then a plain loop for p50/p90/p99.
+//!
+//! Run: `cargo bench -p halext-core --bench api` (add `-- --quick` for a short run).
+//! Baselines printed alongside: a raw keep-alive HTTP/1.1 exchange on a `std` socket against
+//! the same server (the floor any client can reach) and the async client on a current-thread
+//! runtime (what the blocking facade adds on top).
+
+use criterion::Criterion;
+use halext_core::api::{AccessToken, BlockingClient, ClientConfig, HalextClient};
+use halext_test_server::{SeedUser, ServerConfig, ServerHandle};
+use std::hint::black_box;
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::time::{Duration, Instant};
+
+const SAMPLES: usize = 20_000;
+
+fn setup() -> (ServerHandle, AccessToken) {
+    let server =
+        halext_test_server::spawn(ServerConfig { keep_alive_timeout: None, ..ServerConfig::default() })
+            .expect("server");
+    let mut seed = SeedUser::new("bench", "bench@example.org", "pw");
+    seed.rounds = Some(1000);
+    server.seed_user(seed).expect("seed");
+    let token = AccessToken::new(server.mint_token("bench", None));
+    (server, token)
+}
+
+fn config(url: &str) -> ClientConfig {
+    ClientConfig::new(url).expect("config").with_retries(0).with_pool_idle_ms(60_000)
+}
+
+/// A keep-alive `GET path` on a plain socket, reading exactly one response.
+struct RawClient {
+    sock: TcpStream,
+    request: Vec<u8>,
+    buf: Vec<u8>,
+}
+
+impl RawClient {
+    fn new(server: &ServerHandle, path: &str) -> Self {
+        let sock = TcpStream::connect(server.addr()).expect("connect");
+        sock.set_nodelay(true).expect("nodelay");
+        let request =
+            format!("GET {path} HTTP/1.1\r\nHost: {}\r\nAccept: application/json\r\n\r\n", server.addr())
+                .into_bytes();
+        RawClient { sock, request, buf: vec![0; 64 * 1024] }
+    }
+
+    fn get(&mut self) -> usize {
+        self.sock.write_all(&self.request).expect("write");
+        let mut have = 0;
+        loop {
+            let n = self.sock.read(&mut self.buf[have..]).expect("read");
+            assert!(n > 0, "closed");
+            have += n;
+            if let Some(end) = self.buf[..have].windows(4).position(|w| w == b"\r\n\r\n") {
+                let head = std::str::from_utf8(&self.buf[..end]).expect("head");
+                let len: usize = head
+                    .lines()
+                    .find_map(|l| {
+                        l.to_ascii_lowercase()
+                            .strip_prefix("content-length:")
+                            .map(|v| v.trim().parse().expect("len"))
+                    })
+                    .expect("content-length");
+                if have >= end + 4 + len {
+                    return len;
+                }
+            }
+        }
+    }
+}
+
+fn percentiles(name: &str, mut f: impl FnMut()) {
+    for _ in 0..1_000 {
+        f();
+    }
+    let mut times: Vec<Duration> = (0..SAMPLES)
+        .map(|_| {
+            let t = Instant::now();
+            f();
+            t.elapsed()
+        })
+        .collect();
+    times.sort_unstable();
+    let p = |q: f64| times[((times.len() as f64 * q) as usize).min(times.len() - 1)].as_secs_f64() * 1e6;
+    let mean = times.iter().sum::<Duration>().as_secs_f64() * 1e6 / times.len() as f64;
+    println!(
+        "{name:<34} n={SAMPLES}  p50 {:>6.1} µs  p90 {:>6.1} µs  p99 {:>6.1} µs  mean {mean:>6.1} µs",
+        p(0.50),
+        p(0.90),
+        p(0.99)
+    );
+}
+
+fn main() {
+    let (server, token) = setup();
+    let blocking = BlockingClient::new(config(server.url())).expect("client");
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    let async_client = HalextClient::new(config(server.url())).expect("client");
+    let mut raw_health = RawClient::new(&server, "/health");
+    let mut raw_version = RawClient::new(&server, "/version");
+
+    let mut c = Criterion::default().configure_from_args();
+    let mut g = c.benchmark_group("api_loopback");
+    g.bench_function("raw_socket_get_health", |b| b.iter(|| black_box(raw_health.get())));
+    g.bench_function("blocking_health", |b| b.iter(|| black_box(blocking.health().expect("health"))));
+    g.bench_function("blocking_version", |b| b.iter(|| black_box(blocking.version().expect("version"))));
+    g.bench_function("blocking_me_with_token", |b| b.iter(|| black_box(blocking.me(&token).expect("me"))));
+    g.bench_function("async_health_current_thread", |b| {
+        b.iter(|| black_box(rt.block_on(async_client.health()).expect("health")))
+    });
+    g.finish();
+    c.final_summary();
+
+    println!("\nlatency distribution (2-core VM, loopback, in-process test server):");
+    percentiles("raw keep-alive socket GET /health", || {
+        black_box(raw_health.get());
+    });
+    percentiles("raw keep-alive socket GET /version", || {
+        black_box(raw_version.get());
+    });
+    percentiles("BlockingClient::health()", || {
+        black_box(blocking.health().expect("health"));
+    });
+    percentiles("BlockingClient::version()", || {
+        black_box(blocking.version().expect("version"));
+    });
+    percentiles("BlockingClient::me(token)", || {
+        black_box(blocking.me(&token).expect("me"));
+    });
+    percentiles("HalextClient::health() (current-thread)", || {
+        black_box(rt.block_on(async_client.health()).expect("health"));
+    });
+}
