@@ -27,6 +27,7 @@ pub enum FaultKind {
         ms: u64,
     },
     /// Answers a plain-text `500 Internal Server Error` (what an unhandled exception gives).
+    #[serde(rename = "status_500")]
     Status500,
     /// Answers with any status and `{"detail": detail}` (JSON), e.g. a 503.
     Status {

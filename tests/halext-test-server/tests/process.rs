@@ -1,8 +1,9 @@
 //! The `halext-test-server` binary as PHP/C test runners use it: one `listening on` line,
 //! secrets from a file or the environment, seeding, and a clean exit on stdin close or SIGTERM.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+mod support;
+
+use std::io::{BufRead, BufReader, Read};
 use std::process::{Child, ChildStdout, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -24,21 +25,11 @@ fn start(args: &[&str], env: &[(&str, &str)]) -> (Child, String, BufReader<Child
     (child, url, out)
 }
 
-/// A minimal HTTP/1.1 exchange (`Connection: close`): returns (status, body).
+/// (status, body) of one exchange.
 fn http(url: &str, method: &str, path: &str, content_type: &str, body: &str) -> (u16, String) {
-    let addr = url.strip_prefix("http://").expect("http url");
-    let mut s = TcpStream::connect(addr).expect("connect");
-    s.set_read_timeout(Some(Duration::from_secs(5))).expect("timeout");
-    let req = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    );
-    s.write_all(req.as_bytes()).expect("write");
-    let mut resp = String::new();
-    s.read_to_string(&mut resp).expect("read");
-    let status = resp.split(' ').nth(1).and_then(|c| c.parse().ok()).expect("status");
-    let body = resp.split_once("\r\n\r\n").map(|(_, b)| b.to_owned()).unwrap_or_default();
-    (status, body)
+    let ct = format!("Content-Type: {content_type}");
+    let r = support::http(url, method, path, &[&ct], body);
+    (r.status, r.body)
 }
 
 fn wait_exit(child: &mut Child) -> std::process::ExitStatus {
