@@ -1,13 +1,15 @@
 //! Round-trip cost of the blocking client (the path PHP and C take) against the in-process
 //! Halext test server on loopback: criterion for the mean, then a plain loop for p50/p90/p99.
 //!
-//! Run: `cargo bench -p halext-core --bench api` (add `-- --quick` for a short run).
+//! Run: `cargo bench -p halext-core --bench api` (add `-- --quick` for a short run). With
+//! `HALEXT_BENCH_URL=http://127.0.0.1:PORT` it measures against an already running
+//! `halext-test-server` process instead (e.g. to compare with PHP curl on the same server).
 //! Baselines printed alongside: a raw keep-alive HTTP/1.1 exchange on a `std` socket against
 //! the same server (the floor any client can reach) and the async client on a current-thread
 //! runtime (what the blocking facade adds on top).
 
 use criterion::Criterion;
-use halext_core::api::{AccessToken, BlockingClient, ClientConfig, HalextClient};
+use halext_core::api::{AccessToken, BlockingClient, ClientConfig, HalextClient, Method};
 use halext_test_server::{SeedUser, ServerConfig, ServerHandle};
 use std::hint::black_box;
 use std::io::{Read, Write};
@@ -16,7 +18,29 @@ use std::time::{Duration, Instant};
 
 const SAMPLES: usize = 20_000;
 
-fn setup() -> (ServerHandle, AccessToken) {
+/// The server under test: in-process, or an external one named by `HALEXT_BENCH_URL`.
+struct Target {
+    server: Option<ServerHandle>,
+    url: String,
+    addr: std::net::SocketAddr,
+    token: AccessToken,
+}
+
+fn setup() -> Target {
+    if let Ok(url) = std::env::var("HALEXT_BENCH_URL") {
+        let addr = url
+            .trim_start_matches("http://")
+            .trim_end_matches('/')
+            .parse()
+            .expect("HALEXT_BENCH_URL host:port");
+        let c = BlockingClient::new(config(&url)).expect("client");
+        let seed = serde_json::json!({"username": "bench", "email": "bench@example.org", "password": "pw", "rounds": 1000});
+        let _ = c.request_json(Method::POST, "/__test/users", None, &[], Some(&seed));
+        let body = serde_json::json!({"username": "bench", "exp": null});
+        let t = c.request_json(Method::POST, "/__test/token", None, &[], Some(&body)).expect("token");
+        let token = AccessToken::new(t["access_token"].as_str().expect("token"));
+        return Target { server: None, url, addr, token };
+    }
     let server =
         halext_test_server::spawn(ServerConfig { keep_alive_timeout: None, ..ServerConfig::default() })
             .expect("server");
@@ -24,7 +48,7 @@ fn setup() -> (ServerHandle, AccessToken) {
     seed.rounds = Some(1000);
     server.seed_user(seed).expect("seed");
     let token = AccessToken::new(server.mint_token("bench", None));
-    (server, token)
+    Target { url: server.url().to_owned(), addr: server.addr(), token, server: Some(server) }
 }
 
 fn config(url: &str) -> ClientConfig {
@@ -39,12 +63,11 @@ struct RawClient {
 }
 
 impl RawClient {
-    fn new(server: &ServerHandle, path: &str) -> Self {
-        let sock = TcpStream::connect(server.addr()).expect("connect");
+    fn new(addr: std::net::SocketAddr, path: &str) -> Self {
+        let sock = TcpStream::connect(addr).expect("connect");
         sock.set_nodelay(true).expect("nodelay");
         let request =
-            format!("GET {path} HTTP/1.1\r\nHost: {}\r\nAccept: application/json\r\n\r\n", server.addr())
-                .into_bytes();
+            format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: application/json\r\n\r\n").into_bytes();
         RawClient { sock, request, buf: vec![0; 64 * 1024] }
     }
 
@@ -96,12 +119,21 @@ fn percentiles(name: &str, mut f: impl FnMut()) {
 }
 
 fn main() {
-    let (server, token) = setup();
-    let blocking = BlockingClient::new(config(server.url())).expect("client");
+    let target = setup();
+    let token = target.token.clone();
+    let blocking = BlockingClient::new(config(&target.url)).expect("client");
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
-    let async_client = HalextClient::new(config(server.url())).expect("client");
-    let mut raw_health = RawClient::new(&server, "/health");
-    let mut raw_version = RawClient::new(&server, "/version");
+    let async_client = HalextClient::new(config(&target.url)).expect("client");
+    let mut raw_health = RawClient::new(target.addr, "/health");
+    let mut raw_version = RawClient::new(target.addr, "/version");
+
+    // `HALEXT_BENCH_PROFILE=N`: only N blocking `version()` calls, for perf/strace.
+    if let Some(n) = std::env::var("HALEXT_BENCH_PROFILE").ok().and_then(|v| v.parse::<usize>().ok()) {
+        for _ in 0..n {
+            black_box(blocking.version().expect("version"));
+        }
+        return;
+    }
 
     let mut c = Criterion::default().configure_from_args();
     let mut g = c.benchmark_group("api_loopback");
@@ -115,7 +147,10 @@ fn main() {
     g.finish();
     c.final_summary();
 
-    println!("\nlatency distribution (2-core VM, loopback, in-process test server):");
+    println!(
+        "\nlatency distribution (2-core VM, loopback, {}):",
+        if target.server.is_some() { "in-process test server" } else { target.url.as_str() }
+    );
     percentiles("raw keep-alive socket GET /health", || {
         black_box(raw_health.get());
     });

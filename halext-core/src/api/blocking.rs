@@ -5,8 +5,9 @@
 //! first time it calls, and keeps reusing them. The client may be created before a fork and
 //! used on both sides of it.
 //!
-//! Before each call the runtime is let run for a moment so that connections the server closed
-//! while the worker was idle are noticed and dropped, instead of failing the next request.
+//! Before a call that follows an idle period (250 ms or more) the runtime is let run for a
+//! moment so that connections the server closed while the worker was idle are noticed and
+//! dropped, instead of failing the next request.
 
 use super::ai::{AiModels, ChatReply, ChatRequest, ModelQuery};
 use super::client::HalextClient;
@@ -29,11 +30,30 @@ use futures_util::StreamExt;
 use http::Method;
 use std::future::Future;
 use std::ops::ControlFlow;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::Instant;
 
 /// The synchronous Halext client. Cheap to clone; safe to create before `fork()`.
 #[derive(Clone, Debug)]
 pub struct BlockingClient {
     inner: HalextClient,
+    /// When the last call ended, in milliseconds since [`epoch`] (shared by clones).
+    last_call_ms: Arc<AtomicU64>,
+}
+
+/// Idle time after which a call first lets the runtime notice connections closed meanwhile.
+/// Servers close idle keep-alive connections after seconds (uvicorn 5 s, nginx 75 s), never
+/// within this window, so back-to-back calls skip the extra scheduler passes.
+const SETTLE_AFTER_IDLE_MS: u64 = 250;
+
+fn epoch() -> Instant {
+    static EPOCH: OnceLock<Instant> = OnceLock::new();
+    *EPOCH.get_or_init(Instant::now)
+}
+
+fn now_ms() -> u64 {
+    u64::try_from(epoch().elapsed().as_millis()).unwrap_or(u64::MAX)
 }
 
 /// What [`BlockingClient::chat_stream`] reports once the stream ends or is stopped.
@@ -61,7 +81,11 @@ impl BlockingClient {
     /// # Errors
     /// As [`HalextClient::new`].
     pub fn new(config: ClientConfig) -> Result<Self, ApiError> {
-        Ok(BlockingClient { inner: HalextClient::new(config)? })
+        // `u64::MAX`: never used, so the first call settles (harmless: there is no pool yet).
+        Ok(BlockingClient {
+            inner: HalextClient::new(config)?,
+            last_call_ms: Arc::new(AtomicU64::new(u64::MAX)),
+        })
     }
 
     /// A client configured from the `HALEXT_*` environment variables.
@@ -84,11 +108,16 @@ impl BlockingClient {
                 reason: "BlockingClient was called inside an async runtime; use HalextClient there".into(),
             });
         }
-        crate::runtime::block_on(async move {
-            settle().await;
+        let last = self.last_call_ms.load(Ordering::Relaxed);
+        let idle = last == u64::MAX || now_ms().saturating_sub(last) >= SETTLE_AFTER_IDLE_MS;
+        let out = crate::runtime::block_on(async move {
+            if idle {
+                settle().await;
+            }
             fut.await
-        })
-        .map_err(|e| ApiError::Runtime { reason: e.to_string() })?
+        });
+        self.last_call_ms.store(now_ms(), Ordering::Relaxed);
+        out.map_err(|e| ApiError::Runtime { reason: e.to_string() })?
     }
 
     /// Blocking [`HalextClient::request_json`].

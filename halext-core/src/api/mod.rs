@@ -66,3 +66,19 @@ pub use users::{
     NewUser, PartnerPresence, PresenceEntry, PresenceStatus, PresenceUpdate, RegisterOptions, User,
 };
 pub use validate::RemoteValidation;
+
+/// The HTTP method type of [`HalextClient::request_json`] (re-exported from `http`).
+pub use http::Method;
+
+#[cfg(test)]
+mod tests {
+    fn send_sync<T: Send + Sync>() {}
+
+    #[test]
+    fn clients_can_be_shared_across_threads() {
+        send_sync::<super::HalextClient>();
+        send_sync::<super::BlockingClient>();
+        send_sync::<super::ApiError>();
+        send_sync::<super::AccessToken>();
+    }
+}

@@ -120,6 +120,9 @@ impl Transport {
                 .referer(false)
                 .pool_idle_timeout(Duration::from_millis(c.pool_idle_ms()))
                 .pool_max_idle_per_host(16)
+                // One retry policy, ours (idempotent methods only); over HTTP/1.1 reqwest's
+                // default (protocol NACKs, an HTTP/2 notion) has nothing to retry anyway.
+                .retry(reqwest::retry::never())
                 .default_headers(HeaderMap::from_iter([(
                     ACCEPT,
                     HeaderValue::from_static("application/json"),

@@ -12,6 +12,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -74,10 +75,13 @@ impl LoggedRequest {
     }
 }
 
+/// Most entries kept; older ones are dropped (a long-running server stays bounded).
+pub const MAX_ENTRIES: usize = 10_000;
+
 /// The log itself.
 #[derive(Default)]
 pub struct RequestLog {
-    entries: Mutex<Vec<LoggedRequest>>,
+    entries: Mutex<VecDeque<LoggedRequest>>,
     seq: AtomicU64,
 }
 
@@ -86,13 +90,13 @@ pub struct RequestLog {
 pub struct LogId(pub u64);
 
 impl RequestLog {
-    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<LoggedRequest>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, VecDeque<LoggedRequest>> {
         self.entries.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// A copy of every entry, oldest first.
+    /// A copy of every entry (the last [`MAX_ENTRIES`]), oldest first.
     pub fn all(&self) -> Vec<LoggedRequest> {
-        self.lock().clone()
+        self.lock().iter().cloned().collect()
     }
 
     /// Forgets every entry.
@@ -100,9 +104,10 @@ impl RequestLog {
         self.lock().clear();
     }
 
-    /// Changes the entry with this id, if it is still there.
+    /// Changes the entry with this id, if it is still there (searched from the newest end:
+    /// the entry of a request in flight is near it).
     pub fn update(&self, id: LogId, f: impl FnOnce(&mut LoggedRequest)) {
-        if let Some(e) = self.lock().iter_mut().find(|e| e.id == id.0) {
+        if let Some(e) = self.lock().iter_mut().rev().find(|e| e.id == id.0) {
             f(e);
         }
     }
@@ -110,7 +115,11 @@ impl RequestLog {
     fn push(&self, mut entry: LoggedRequest) -> LogId {
         entry.id = self.seq.fetch_add(1, Ordering::Relaxed) + 1;
         let id = LogId(entry.id);
-        self.lock().push(entry);
+        let mut entries = self.lock();
+        if entries.len() == MAX_ENTRIES {
+            entries.pop_front();
+        }
+        entries.push_back(entry);
         id
     }
 }
@@ -189,6 +198,38 @@ pub async fn record(State(state): State<Arc<AppState>>, req: Request, next: Next
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn entry() -> LoggedRequest {
+        LoggedRequest {
+            id: 0,
+            method: "GET".into(),
+            path: "/health".into(),
+            query: None,
+            headers: Vec::new(),
+            content_type: None,
+            user_agent: None,
+            body: None,
+            body_len: 0,
+            multipart: None,
+            status: None,
+        }
+    }
+
+    #[test]
+    fn the_log_is_bounded_and_updates_find_recent_entries() {
+        let log = RequestLog::default();
+        let first = log.push(entry());
+        let mut last = first;
+        for _ in 0..MAX_ENTRIES {
+            last = log.push(entry());
+        }
+        log.update(last, |e| e.status = Some(204));
+        log.update(first, |e| e.status = Some(500));
+        let all = log.all();
+        assert_eq!(all.len(), MAX_ENTRIES);
+        assert_eq!((all[0].id, all.last().map(|e| (e.id, e.status))), (2, Some((last.0, Some(204)))));
+        assert!(all.iter().all(|e| e.status != Some(500)), "the dropped entry is gone");
+    }
 
     #[test]
     fn secrets_are_masked_at_any_depth() {
