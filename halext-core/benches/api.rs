@@ -5,8 +5,9 @@
 //! `HALEXT_BENCH_URL=http://127.0.0.1:PORT` it measures against an already running
 //! `halext-test-server` process instead (e.g. to compare with PHP curl on the same server).
 //! Baselines printed alongside: a raw keep-alive HTTP/1.1 exchange on a `std` socket against
-//! the same server (the floor any client can reach) and the async client on a current-thread
-//! runtime (what the blocking facade adds on top).
+//! the same server (the floor any client can reach), the blocking facade with its direct HTTP
+//! path off (everything through reqwest), and the async client (reqwest) on a current-thread
+//! runtime.
 
 use criterion::Criterion;
 use halext_core::api::{AccessToken, BlockingClient, ClientConfig, HalextClient, Method};
@@ -122,6 +123,7 @@ fn main() {
     let target = setup();
     let token = target.token.clone();
     let blocking = BlockingClient::new(config(&target.url)).expect("client");
+    let via_reqwest = BlockingClient::new(config(&target.url).with_direct_http(false)).expect("client");
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
     let async_client = HalextClient::new(config(&target.url)).expect("client");
     let mut raw_health = RawClient::new(target.addr, "/health");
@@ -140,6 +142,9 @@ fn main() {
     g.bench_function("raw_socket_get_health", |b| b.iter(|| black_box(raw_health.get())));
     g.bench_function("blocking_health", |b| b.iter(|| black_box(blocking.health().expect("health"))));
     g.bench_function("blocking_version", |b| b.iter(|| black_box(blocking.version().expect("version"))));
+    g.bench_function("blocking_version_via_reqwest", |b| {
+        b.iter(|| black_box(via_reqwest.version().expect("version")))
+    });
     g.bench_function("blocking_me_with_token", |b| b.iter(|| black_box(blocking.me(&token).expect("me"))));
     g.bench_function("async_health_current_thread", |b| {
         b.iter(|| black_box(rt.block_on(async_client.health()).expect("health")))
@@ -162,6 +167,12 @@ fn main() {
     });
     percentiles("BlockingClient::version()", || {
         black_box(blocking.version().expect("version"));
+    });
+    percentiles("BlockingClient::version() via reqwest", || {
+        black_box(via_reqwest.version().expect("version"));
+    });
+    percentiles("BlockingClient::health() via reqwest", || {
+        black_box(via_reqwest.health().expect("health"));
     });
     percentiles("BlockingClient::me(token)", || {
         black_box(blocking.me(&token).expect("me"));

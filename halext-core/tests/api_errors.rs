@@ -16,7 +16,6 @@ fn statuses(s: &halext_test_server::ServerHandle, prefix: &str) -> Vec<Option<u1
     s.requests_to(prefix).into_iter().map(|r| r.status).collect()
 }
 
-#[test]
 fn every_api_error_code_is_reachable() {
     let s = server();
     let ann = user(&s, "ann", false);
@@ -63,7 +62,6 @@ fn every_api_error_code_is_reachable() {
     assert_eq!(seen, want);
 }
 
-#[test]
 fn unauthorized_details_follow_the_server() {
     let s = server();
     let ann = user(&s, "ann", false);
@@ -77,7 +75,6 @@ fn unauthorized_details_follow_the_server() {
     assert_eq!(s.requests_to("/users/me/").len(), 3, "401s are not retried");
 }
 
-#[test]
 fn validation_errors_become_field_errors_without_the_echoed_input() {
     let s = server();
     let c = blocking(&s);
@@ -104,7 +101,6 @@ fn validation_errors_become_field_errors_without_the_echoed_input() {
     assert_eq!(locs, ["username", "password"]);
 }
 
-#[test]
 fn wrong_trailing_slashes_are_307s_that_are_never_followed() {
     let s = server();
     let ann = user(&s, "ann", false);
@@ -123,7 +119,6 @@ fn wrong_trailing_slashes_are_307s_that_are_never_followed() {
     assert!(c.health().is_ok());
 }
 
-#[test]
 fn plain_text_and_json_5xx() {
     let s = server();
     let c = BlockingClient::new(config(s.url()).with_retries(0)).expect("client");
@@ -144,7 +139,6 @@ fn plain_text_and_json_5xx() {
     assert_eq!((e.code(), e.detail()), (Code::ApiServer, Some("Internal Server Error")));
 }
 
-#[test]
 fn idempotent_requests_are_retried_on_5xx_until_success() {
     let s = server();
     let c = blocking(&s);
@@ -171,7 +165,6 @@ fn idempotent_requests_are_retried_on_5xx_until_success() {
     assert_eq!(statuses(&s, "/content/admin/blog-posts/p"), [Some(500), Some(200), None, Some(204)]);
 }
 
-#[test]
 fn post_requests_are_never_retried() {
     let s = server();
     let ann = user(&s, "ann", false);
@@ -189,7 +182,6 @@ fn post_requests_are_never_retried() {
     assert_eq!(s.requests_to("/token").len(), 1);
 }
 
-#[test]
 fn retry_after_is_honoured_when_within_the_cap() {
     let s = server();
     let c = BlockingClient::new(config(s.url()).with_retry_delays_ms(5, 1_500)).expect("client");
@@ -200,7 +192,6 @@ fn retry_after_is_honoured_when_within_the_cap() {
     assert_eq!(statuses(&s, "/version"), [Some(429), Some(200)]);
 }
 
-#[test]
 fn retry_after_beyond_the_cap_ends_the_retries() {
     let s = server();
     let c = blocking(&s);
@@ -213,7 +204,6 @@ fn retry_after_beyond_the_cap_ends_the_retries() {
     assert_eq!(s.requests_to("/version").len(), 4);
 }
 
-#[test]
 fn timeouts_fire_and_are_not_retried() {
     let s = server();
     let c = BlockingClient::new(config(s.url()).with_timeout_ms(150)).expect("client");
@@ -225,7 +215,6 @@ fn timeouts_fire_and_are_not_retried() {
     c.version().expect("a short delay is fine");
 }
 
-#[test]
 fn broken_and_garbage_bodies() {
     let s = server();
     let c = blocking(&s);
@@ -243,7 +232,6 @@ fn broken_and_garbage_bodies() {
     assert_eq!(s.requests_to("/health").len(), 1, "decode errors are not retried");
 }
 
-#[test]
 fn requests_refused_before_sending() {
     let s = server();
     let c = blocking(&s);
@@ -257,7 +245,6 @@ fn requests_refused_before_sending() {
     assert_eq!(e.code(), Code::ApiRequest);
 }
 
-#[test]
 fn configuration_errors() {
     for bad in ["", "not a url", "ftp://x", "http://u:secret@x/"] {
         let e = ClientConfig::new(bad).expect_err(bad);
@@ -268,7 +255,6 @@ fn configuration_errors() {
     assert_eq!(BlockingClient::new(cfg).expect_err("proxy").code(), Code::Config);
 }
 
-#[test]
 fn a_connection_closed_by_the_server_while_idle_does_not_fail_the_next_post() {
     // uvicorn closes idle keep-alive connections after 5 s; a PHP worker may sit idle longer.
     let s = server_with(|c| c.keep_alive_timeout = Some(Duration::from_millis(100)));
@@ -281,3 +267,20 @@ fn a_connection_closed_by_the_server_while_idle_does_not_fail_the_next_post() {
         std::thread::sleep(Duration::from_millis(300));
     }
 }
+
+both_paths!(
+    every_api_error_code_is_reachable,
+    unauthorized_details_follow_the_server,
+    validation_errors_become_field_errors_without_the_echoed_input,
+    wrong_trailing_slashes_are_307s_that_are_never_followed,
+    plain_text_and_json_5xx,
+    idempotent_requests_are_retried_on_5xx_until_success,
+    post_requests_are_never_retried,
+    retry_after_is_honoured_when_within_the_cap,
+    retry_after_beyond_the_cap_ends_the_retries,
+    timeouts_fire_and_are_not_retried,
+    broken_and_garbage_bodies,
+    requests_refused_before_sending,
+    configuration_errors,
+    a_connection_closed_by_the_server_while_idle_does_not_fail_the_next_post,
+);

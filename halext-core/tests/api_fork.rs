@@ -31,9 +31,15 @@ fn exited_ok(pid: libc::pid_t) -> bool {
 
 #[test]
 fn after_using_the_blocking_client_both_parent_and_child_complete_requests() {
+    // Sequentially (one test thread): through the direct HTTP path, then through reqwest.
+    fork_round_trip(true);
+    fork_round_trip(false);
+}
+
+fn fork_round_trip(direct: bool) {
     let s = server();
     let ann = user(&s, "ann", false);
-    let c = blocking(&s);
+    let c = BlockingClient::new(config(s.url()).with_direct_http(direct)).expect("client");
     // The parent now has a runtime and a pooled keep-alive connection.
     assert_eq!(c.me(&ann).expect("parent before fork").username, "ann");
     assert!(c.validate_token(&ann).expect("validate").user.username == "ann");

@@ -9,7 +9,6 @@ use halext_test_server::{MOCK_REPLY, SeedUser};
 use http::Method;
 use serde_json::json;
 
-#[test]
 fn health_and_version_work_with_and_without_api_in_the_base() {
     let s = server();
     for base in [s.url().to_owned(), format!("{}/api", s.url()), format!("{}/api/", s.url())] {
@@ -25,7 +24,6 @@ fn health_and_version_work_with_and_without_api_in_the_base() {
     assert_eq!(paths, ["/health", "/version", "/api/health", "/api/version", "/api/health", "/api/version"]);
 }
 
-#[test]
 fn login_is_form_encoded_and_accepts_the_username_or_the_email() {
     let s = server();
     user(&s, "ann", false);
@@ -52,7 +50,6 @@ fn login_is_form_encoded_and_accepts_the_username_or_the_email() {
     assert_eq!(e.code(), Code::ApiUnauthorized);
 }
 
-#[test]
 fn login_against_an_imported_bcrypt_hash_is_a_plain_text_500_and_not_retried() {
     let s = server();
     let mut seed = SeedUser::new("old", "old@example.org", "");
@@ -66,7 +63,6 @@ fn login_against_an_imported_bcrypt_hash_is_a_plain_text_500_and_not_retried() {
     assert_eq!(s.requests_to("/token").len(), 1, "POST /token is never retried");
 }
 
-#[test]
 fn registration_sends_the_access_code_never_is_admin_and_no_demo_data() {
     let s = server_with(|c| c.access_code = "let-me-in".into());
     let bob = || NewUser::new("bob", "bob@example.org", Secret::from("bob-pw")).with_full_name("Bob");
@@ -108,7 +104,6 @@ fn registration_sends_the_access_code_never_is_admin_and_no_demo_data() {
     assert_eq!(posts, 5, "registration is never retried");
 }
 
-#[test]
 fn the_test_server_honours_is_admin_like_the_real_one() {
     // Guards the test above: if the client ever sent is_admin, the server would grant it.
     let s = server();
@@ -120,7 +115,6 @@ fn the_test_server_honours_is_admin_like_the_real_one() {
     assert_eq!(u["is_admin"], json!(true));
 }
 
-#[test]
 fn current_user_search_and_account_deletion() {
     let s = server();
     let ann = user(&s, "ann", false);
@@ -145,7 +139,6 @@ fn current_user_search_and_account_deletion() {
     assert_eq!((e.code(), e.detail()), (Code::ApiUnauthorized, Some("Could not validate credentials")));
 }
 
-#[test]
 fn presence_set_get_and_list() {
     let s = server();
     let ann = user(&s, "ann", false);
@@ -176,7 +169,6 @@ fn presence_set_get_and_list() {
     assert_eq!(body, json!({"status": "busy", "current_activity": "reviewing"}), "unset fields are not sent");
 }
 
-#[test]
 fn blog_posts_public_and_admin() {
     let s = server();
     let admin = user(&s, "root", true);
@@ -225,7 +217,6 @@ fn blog_posts_public_and_admin() {
     assert_eq!(c.admin_blog_posts(&ann).expect_err("not admin").code(), Code::ApiForbidden);
 }
 
-#[test]
 fn site_pages_and_photo_albums() {
     let s = server();
     let admin = user(&s, "root", true);
@@ -280,7 +271,6 @@ fn site_pages_and_photo_albums() {
     c.delete_album(&admin, a.id).expect("delete");
 }
 
-#[test]
 fn social_circles_and_pulses() {
     let s = server();
     let ann = user(&s, "ann", false);
@@ -322,7 +312,6 @@ fn social_circles_and_pulses() {
     assert_eq!(c.circles(&bob).expect("circles").len(), 1);
 }
 
-#[test]
 fn ai_chat_models_and_the_context_helper() {
     let s = server();
     let ann = user(&s, "ann", false);
@@ -369,7 +358,6 @@ fn ai_chat_models_and_the_context_helper() {
     assert!(prompt.ends_with("Question: How do I reset my password?"));
 }
 
-#[test]
 fn openwebui_routes_when_disabled() {
     let s = server();
     let ann = user(&s, "ann", false);
@@ -387,7 +375,6 @@ fn openwebui_routes_when_disabled() {
     }
 }
 
-#[test]
 fn openwebui_routes_when_enabled() {
     let s = server_with(|c| {
         c.openwebui_url = Some("http://openwebui:8080".into());
@@ -416,7 +403,6 @@ fn openwebui_routes_when_enabled() {
     assert!(claims.expires_at().is_some_and(|e| e > unix_now() + 86_000));
 }
 
-#[test]
 fn raw_requests_reach_any_route_and_planned_routes_are_404() {
     let s = server();
     let ann = user(&s, "ann", false);
@@ -439,6 +425,42 @@ fn raw_requests_reach_any_route_and_planned_routes_are_404() {
     );
 }
 
+#[test]
+fn the_direct_path_and_reqwest_send_the_same_requests() {
+    let s = server_with(|c| c.access_code = "code".into());
+    let ann = user(&s, "ann", false);
+    let mut seen = Vec::new();
+    for direct in [true, false] {
+        s.clear_requests();
+        let cfg = config(s.url()).with_direct_http(direct).with_access_code(Secret::from("code"));
+        let c = BlockingClient::new(cfg).expect("client");
+        c.me(&ann).expect("me");
+        let name = if direct { "direct" } else { "reqwest" };
+        c.register(
+            &NewUser::new(name, format!("{name}@example.org"), Secret::from("pw")),
+            RegisterOptions::default(),
+        )
+        .expect("register");
+        c.join_circle(&ann, "NOPE").expect_err("POST without a body");
+        c.search_users(&ann, "a b&c", Some(3)).expect("query");
+        let sent: Vec<_> = s
+            .requests()
+            .into_iter()
+            .map(|mut r| {
+                r.headers.sort();
+                (r.method, r.path, r.query, r.headers, r.user_agent, r.content_type, r.body_len)
+            })
+            .collect();
+        seen.push(sent);
+    }
+    assert_eq!(seen[0].len(), 4);
+    assert_eq!(seen[0][0].3, ["accept", "authorization", "host", "user-agent"]);
+    let (direct, via_reqwest) = (&seen[0], &seen[1]);
+    for (d, r) in direct.iter().zip(via_reqwest) {
+        assert_eq!((&d.0, &d.1, &d.2, &d.3, &d.4, &d.5), (&r.0, &r.1, &r.2, &r.3, &r.4, &r.5));
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_async_client_runs_calls_concurrently() {
     let s = server();
@@ -451,3 +473,20 @@ async fn the_async_client_runs_calls_concurrently() {
     let e = BlockingClient::new(config(s.url())).expect("client").health().expect_err("inside a runtime");
     assert_eq!(e.code(), Code::ApiRequest, "the blocking facade refuses to run inside an async runtime");
 }
+
+both_paths!(
+    health_and_version_work_with_and_without_api_in_the_base,
+    login_is_form_encoded_and_accepts_the_username_or_the_email,
+    login_against_an_imported_bcrypt_hash_is_a_plain_text_500_and_not_retried,
+    registration_sends_the_access_code_never_is_admin_and_no_demo_data,
+    the_test_server_honours_is_admin_like_the_real_one,
+    current_user_search_and_account_deletion,
+    presence_set_get_and_list,
+    blog_posts_public_and_admin,
+    site_pages_and_photo_albums,
+    social_circles_and_pulses,
+    ai_chat_models_and_the_context_helper,
+    openwebui_routes_when_disabled,
+    openwebui_routes_when_enabled,
+    raw_requests_reach_any_route_and_planned_routes_are_404,
+);

@@ -83,7 +83,7 @@ impl BlockingClient {
     pub fn new(config: ClientConfig) -> Result<Self, ApiError> {
         // `u64::MAX`: never used, so the first call settles (harmless: there is no pool yet).
         Ok(BlockingClient {
-            inner: HalextClient::new(config)?,
+            inner: HalextClient::for_blocking(config)?,
             last_call_ms: Arc::new(AtomicU64::new(u64::MAX)),
         })
     }

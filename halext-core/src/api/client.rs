@@ -43,8 +43,18 @@ impl HalextClient {
     /// # Errors
     /// [`ApiError::Config`] for an unreadable or invalid CA file, proxy URL or access code.
     pub fn new(config: ClientConfig) -> Result<Self, ApiError> {
+        Self::build(config, false)
+    }
+
+    /// The client behind [`super::BlockingClient`]: only ever driven by the per-process
+    /// runtime, so it may use the direct HTTP path.
+    pub(crate) fn for_blocking(config: ClientConfig) -> Result<Self, ApiError> {
+        Self::build(config, true)
+    }
+
+    fn build(config: ClientConfig, blocking: bool) -> Result<Self, ApiError> {
         let cache = ValidationCache::new(config.validation_cache_size(), config.validation_cache_ttl_ms());
-        Ok(HalextClient { inner: Arc::new(Inner { transport: Transport::new(config)?, cache }) })
+        Ok(HalextClient { inner: Arc::new(Inner { transport: Transport::new(config, blocking)?, cache }) })
     }
 
     /// A client configured from the `HALEXT_*` environment variables ([`ClientConfig::from_env`]).

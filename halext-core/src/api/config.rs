@@ -18,6 +18,7 @@
 //! | `HALEXT_MAX_UPLOAD_BYTES` | largest media upload sent | 26214400 (25 MiB) |
 //! | `HALEXT_VALIDATION_CACHE_TTL_MS` | max lifetime of a remote-validation cache entry | 60000 |
 //! | `HALEXT_VALIDATION_CACHE_SIZE` | max entries of that cache (0 disables it) | 1024 |
+//! | `HALEXT_DIRECT_HTTP` | `0` turns off the blocking facade's direct path for plain `http://` | `1` |
 
 use super::ApiError;
 use crate::secret::Secret;
@@ -65,6 +66,7 @@ pub struct ClientConfig {
     max_upload_bytes: u64,
     validation_cache_ttl_ms: u64,
     validation_cache_size: usize,
+    direct_http: bool,
 }
 
 impl ClientConfig {
@@ -91,6 +93,7 @@ impl ClientConfig {
             max_upload_bytes: defaults::MAX_UPLOAD_BYTES,
             validation_cache_ttl_ms: defaults::VALIDATION_CACHE_TTL_MS,
             validation_cache_size: defaults::VALIDATION_CACHE_SIZE,
+            direct_http: true,
         })
     }
 
@@ -153,6 +156,13 @@ impl ClientConfig {
         }
         if let Some(v) = num("HALEXT_VALIDATION_CACHE_SIZE")? {
             c.validation_cache_size = usize::try_from(v).unwrap_or(usize::MAX);
+        }
+        if let Some(v) = get("HALEXT_DIRECT_HTTP") {
+            c.direct_http = match v.trim() {
+                "1" | "true" | "on" | "yes" => true,
+                "0" | "false" | "off" | "no" => false,
+                _ => return Err(config_err(format!("HALEXT_DIRECT_HTTP must be 0 or 1, got {v:?}"))),
+            };
         }
         if let Some(ua) = get("HALEXT_USER_AGENT") {
             c = c.with_user_agent(ua);
@@ -233,6 +243,19 @@ impl ClientConfig {
         self.validation_cache_ttl_ms = ttl_ms;
         self.validation_cache_size = max_entries;
         self
+    }
+
+    /// Whether the blocking facade may talk to a plain `http://` base (without a proxy) over
+    /// its own keep-alive connection driven by hyper directly instead of through the
+    /// `reqwest::Client` (default true; same behaviour, less overhead per call).
+    pub fn with_direct_http(mut self, on: bool) -> Self {
+        self.direct_http = on;
+        self
+    }
+
+    /// See [`ClientConfig::with_direct_http`].
+    pub fn direct_http(&self) -> bool {
+        self.direct_http
     }
 
     /// The normalized base URL (no trailing slash).
@@ -368,6 +391,7 @@ mod tests {
             ("HALEXT_MAX_UPLOAD_BYTES", "1024"),
             ("HALEXT_VALIDATION_CACHE_TTL_MS", "500"),
             ("HALEXT_VALIDATION_CACHE_SIZE", "8"),
+            ("HALEXT_DIRECT_HTTP", "0"),
         ]
         .into_iter()
         .collect();
@@ -376,7 +400,10 @@ mod tests {
         assert_eq!((c.timeout_ms(), c.connect_timeout_ms(), c.retries()), (1500, 250, 0));
         assert_eq!((c.retry_base_ms(), c.retry_max_ms(), c.pool_idle_ms()), (5, 50, 1000));
         assert_eq!((c.user_agent(), c.max_upload_bytes()), ("zeniea/3", 1024));
-        assert_eq!((c.validation_cache_ttl_ms(), c.validation_cache_size()), (500, 8));
+        assert_eq!(
+            (c.validation_cache_ttl_ms(), c.validation_cache_size(), c.direct_http()),
+            (500, 8, false)
+        );
         assert!(!format!("{c:?}").contains("s3cret"), "Debug shows the access code");
     }
 

@@ -18,7 +18,11 @@
 //! Retries: idempotent requests only (GET/HEAD/PUT/DELETE), on connection failures, 5xx and
 //! 429, with capped exponential backoff and jitter, honouring `Retry-After` (see [`retry`]).
 //!
-//! Fork safety: the connection pool is created lazily per process (see
+//! Transport: one `reqwest::Client` per process; the blocking facade talks to a plain
+//! `http://` base over its own keep-alive hyper connection (see
+//! [`ClientConfig::with_direct_http`]).
+//!
+//! Fork safety: connections are created lazily per process (see
 //! [`crate::runtime::PerProcess`]); a client made before `fork()` works in parent and child.
 //!
 //! Routes without a typed method (and planned ones such as `/ai/context/{site}`) go through
@@ -30,6 +34,7 @@ mod client;
 mod config;
 mod content;
 mod context;
+mod direct;
 mod error;
 mod media;
 mod openwebui;

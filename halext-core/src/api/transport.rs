@@ -6,6 +6,7 @@
 //! opens a socket or starts a task before the first request.
 
 use super::config::ClientConfig;
+use super::direct::Direct;
 use super::error::{ApiError, from_response};
 use super::retry::{Backoff, is_idempotent};
 use crate::runtime::PerProcess;
@@ -46,7 +47,7 @@ pub(crate) struct Answer {
 }
 
 impl Answer {
-    fn new(status: StatusCode, headers: &HeaderMap, body: Bytes) -> Self {
+    pub(crate) fn new(status: StatusCode, headers: &HeaderMap, body: Bytes) -> Self {
         // Only error answers need headers: a success costs no header copies.
         let (location, retry_after) = if status.is_success() {
             (None, None)
@@ -68,12 +69,15 @@ pub(crate) struct Transport {
     proxy: Option<reqwest::Proxy>,
     access_code: Option<HeaderValue>,
     http: PerProcess<reqwest::Client>,
+    /// The direct path (blocking facade, plain http, no proxy); see [`super::direct`].
+    direct: Option<Direct>,
 }
 
 impl Transport {
     /// Validates everything that can be validated without opening a connection: the CA file
-    /// (read and parsed now), the proxy URL, the access code as a header value.
-    pub fn new(config: ClientConfig) -> Result<Self, ApiError> {
+    /// (read and parsed now), the proxy URL, the access code as a header value. `blocking`:
+    /// used only from the per-process runtime (enables the direct path).
+    pub fn new(config: ClientConfig, blocking: bool) -> Result<Self, ApiError> {
         let certs = match config.ca_file() {
             None => Vec::new(),
             Some(path) => {
@@ -105,7 +109,8 @@ impl Transport {
             }
         };
         let base_path_len = config.base_url().path().trim_end_matches('/').len();
-        Ok(Transport { config, base_path_len, certs, proxy, access_code, http: PerProcess::new() })
+        let direct = if blocking { Direct::for_config(&config) } else { None };
+        Ok(Transport { config, base_path_len, certs, proxy, access_code, http: PerProcess::new(), direct })
     }
 
     /// This process's `reqwest::Client`, built on first use (and again after a fork).
@@ -232,6 +237,12 @@ impl Transport {
 
     /// One attempt: a complete answer with any status, or a transport error.
     async fn attempt(&self, call: &mut Call) -> Result<Answer, ApiError> {
+        if let Some(direct) = self.direct.as_ref().filter(|_| Direct::accepts(call)) {
+            let c: &Call = call;
+            return direct
+                .attempt(&self.config, c, self.access_code.as_ref(), || self.endpoint(&c.method, &c.url))
+                .await;
+        }
         let resp = self.request(call, true)?.send().await.map_err(|e| self.map_reqwest(call, e))?;
         let status = resp.status();
         tracing::trace!(endpoint = %self.endpoint(&call.method, &call.url), status = status.as_u16(), "halext: answer");
@@ -376,7 +387,7 @@ mod tests {
     use super::*;
 
     fn transport(base: &str) -> Transport {
-        Transport::new(ClientConfig::new(base).expect("config")).expect("transport")
+        Transport::new(ClientConfig::new(base).expect("config"), false).expect("transport")
     }
 
     #[test]
@@ -419,11 +430,11 @@ mod tests {
         let p = dir.path().join("ca.pem");
         std::fs::write(&p, "not a certificate").expect("write");
         let cfg = ClientConfig::new("https://x").expect("cfg").with_ca_file(&p);
-        assert!(matches!(Transport::new(cfg), Err(ApiError::Config { .. })));
+        assert!(matches!(Transport::new(cfg, false), Err(ApiError::Config { .. })));
         let cfg = ClientConfig::new("https://x").expect("cfg").with_ca_file(dir.path().join("missing.pem"));
-        assert!(matches!(Transport::new(cfg), Err(ApiError::Config { .. })));
+        assert!(matches!(Transport::new(cfg, false), Err(ApiError::Config { .. })));
         let cfg = ClientConfig::new("https://x").expect("cfg").with_access_code(crate::Secret::from("a\nb"));
-        let e = Transport::new(cfg).err().expect("bad code");
+        let e = Transport::new(cfg, false).err().expect("bad code");
         assert!(!e.to_string().contains("a\nb"));
     }
 }

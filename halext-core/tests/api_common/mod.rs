@@ -18,6 +18,29 @@ pub fn server_with(f: impl FnOnce(&mut ServerConfig)) -> ServerHandle {
     halext_test_server::spawn(cfg).expect("start the test server")
 }
 
+thread_local! {
+    static DIRECT: std::cell::Cell<bool> = const { std::cell::Cell::new(true) };
+}
+
+/// Runs `test` with the blocking facade's direct HTTP path on or off (for this test thread).
+pub fn with_direct(on: bool, test: fn()) {
+    DIRECT.with(|d| d.set(on));
+    test();
+}
+
+/// Runs each listed test function twice: through the direct HTTP path and through reqwest.
+#[macro_export]
+macro_rules! both_paths {
+    ($($name:ident),* $(,)?) => {
+        mod via_direct_http {
+            $( #[test] fn $name() { $crate::api_common::with_direct(true, super::$name) } )*
+        }
+        mod via_reqwest {
+            $( #[test] fn $name() { $crate::api_common::with_direct(false, super::$name) } )*
+        }
+    };
+}
+
 /// A client config for tests: short timeouts, quick retries.
 pub fn config(url: &str) -> ClientConfig {
     ClientConfig::new(url)
@@ -26,6 +49,7 @@ pub fn config(url: &str) -> ClientConfig {
         .with_connect_timeout_ms(1_000)
         .with_retries(2)
         .with_retry_delays_ms(5, 20)
+        .with_direct_http(DIRECT.with(|d| d.get()))
 }
 
 /// A blocking client for `server`.
