@@ -7,7 +7,9 @@
 //!   injects faults and reads the request log, and stops the server when dropped.
 //! * As a process (PHP/C tests): the `halext-test-server` binary (see `--help`) prints
 //!   `listening on http://127.0.0.1:PORT` once ready; the same controls are at `/__test/...`
-//!   (see [`routes`](crate::routes) `control`).
+//!   (`POST /__test/faults`, `POST /__test/reset`, `POST /__test/users`, `POST /__test/token`,
+//!   `GET /__test/requests`; bodies are the JSON forms of [`Fault`], [`SeedUser`] and
+//!   [`LoggedRequest`]).
 //!
 //! What it deliberately does not do, because the real server does not: rate limiting (only as
 //! an injected fault), notifications, `/ai/context/...`, token refresh or revocation.
