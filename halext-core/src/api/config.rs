@@ -61,7 +61,8 @@ pub struct ClientConfig {
     retry_max_ms: u64,
     pool_idle_ms: u64,
     user_agent: String,
-    proxy: Option<String>,
+    /// May carry credentials (`http://user:pass@proxy:3128`): held as a secret.
+    proxy: Option<Secret>,
     ca_file: Option<PathBuf>,
     max_upload_bytes: u64,
     validation_cache_ttl_ms: u64,
@@ -220,9 +221,10 @@ impl ClientConfig {
         self
     }
 
-    /// A proxy URL for every request (e.g. `http://proxy:3128`).
+    /// A proxy URL for every request (e.g. `http://proxy:3128`; credentials in the URL are
+    /// allowed and never shown in `Debug` or errors).
     pub fn with_proxy(mut self, url: impl Into<String>) -> Self {
-        self.proxy = Some(url.into());
+        self.proxy = Some(Secret::from(url.into()));
         self
     }
 
@@ -305,7 +307,7 @@ impl ClientConfig {
 
     /// Proxy URL, if any.
     pub fn proxy(&self) -> Option<&str> {
-        self.proxy.as_deref()
+        self.proxy.as_ref().and_then(Secret::expose_str)
     }
 
     /// Extra CA file, if any.
@@ -405,6 +407,9 @@ mod tests {
             (500, 8, false)
         );
         assert!(!format!("{c:?}").contains("s3cret"), "Debug shows the access code");
+        let c = c.with_proxy("http://user:pr0xy-pw@proxy:3128");
+        assert_eq!(c.proxy(), Some("http://user:pr0xy-pw@proxy:3128"));
+        assert!(!format!("{c:?}").contains("pr0xy-pw"), "Debug shows the proxy password");
     }
 
     #[test]
