@@ -12,8 +12,6 @@
 //! lock is held while a validator is built or a token validated (a PHP fatal error during the
 //! call, e.g. `memory_limit`, skips Rust destructors and would leave a lock held).
 
-use std::ffi::OsString;
-use std::os::unix::ffi::OsStringExt;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -40,24 +38,40 @@ fn slot() -> std::sync::MutexGuard<'static, Option<Current>> {
     CURRENT.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-/// A non-empty environment variable's bytes.
-fn env_bytes(name: &str) -> Option<Vec<u8>> {
-    std::env::var_os(name).map(OsString::into_vec).filter(|v| !v.is_empty())
+/// A non-empty environment variable's bytes, borrowed from the environment (valid until the
+/// environment changes, so only for the duration of one call). `getenv` directly: no copy and
+/// no allocation on the hot path; PHP is single-threaded per request, so nothing changes the
+/// environment during the call.
+fn env_bytes<'a>(name: &str) -> Option<&'a [u8]> {
+    let mut buf = [0u8; 64];
+    let n = name.len();
+    if n >= buf.len() || name.as_bytes().contains(&0) {
+        return None;
+    }
+    buf[..n].copy_from_slice(name.as_bytes());
+    // SAFETY: `buf` is NUL-terminated; getenv returns NULL or a pointer into the environment.
+    let value = unsafe { libc::getenv(buf.as_ptr().cast()) };
+    if value.is_null() {
+        return None;
+    }
+    // SAFETY: a NUL-terminated string in the environment block.
+    let bytes = unsafe { std::ffi::CStr::from_ptr(value) }.to_bytes();
+    (!bytes.is_empty()).then_some(bytes)
 }
 
-/// Where the secret is configured and what identifies it without reading a file: the value
-/// itself for value sources, the path for file sources.
-fn locate(setting: &'static SecretSetting) -> Option<(Source, Vec<u8>)> {
-    if let Some(v) = crate::ini::current(setting.value.ini) {
-        return Some((Source::Ini, v));
-    }
-    if let Some(p) = crate::ini::current(setting.file.ini) {
-        return Some((Source::IniFile, p));
-    }
-    if let Some(v) = env_bytes(setting.value.env) {
-        return Some((Source::Env, v));
-    }
-    env_bytes(setting.file.env).map(|p| (Source::EnvFile, p))
+/// Runs `f` with where the secret is configured and what identifies it without reading a file
+/// (the value itself for value sources, the path for file sources), borrowed for the call.
+fn with_located<R>(setting: &'static SecretSetting, f: impl FnOnce(Option<(Source, &[u8])>) -> R) -> R {
+    crate::ini::with_current(setting.value.ini, |value| match value {
+        Some(v) => f(Some((Source::Ini, v))),
+        None => crate::ini::with_current(setting.file.ini, |path| match path {
+            Some(p) => f(Some((Source::IniFile, p))),
+            None => match env_bytes(setting.value.env) {
+                Some(v) => f(Some((Source::Env, v))),
+                None => f(env_bytes(setting.file.env).map(|p| (Source::EnvFile, p))),
+            },
+        }),
+    })
 }
 
 fn is_file(source: Source) -> bool {
@@ -86,23 +100,21 @@ pub(crate) fn required_secret(setting: &'static SecretSetting, what: &str) -> Re
 /// `Code::Config` when no secret is configured or its file cannot be read; the core's
 /// `token.invalid_key` for an unusable secret (empty, under 32 bytes).
 pub(crate) fn validator() -> Result<Validator, AnyError> {
-    let located = locate(&config::JWT);
-    if let Some((source, key)) = &located {
+    let current = with_located(&config::JWT, |located| {
+        let (source, key) = located?;
         let guard = slot();
-        if let Some(cur) = guard.as_ref() {
-            if cur.source == *source {
-                let same = if is_file(*source) {
-                    cur.path == *key && cur.read_at.elapsed() < FILE_RECHECK
-                } else {
-                    cur.secret.expose() == key.as_slice()
-                };
-                if same {
-                    return Ok(cur.validator.clone());
-                }
-            }
-        }
+        let cur = guard.as_ref().filter(|cur| cur.source == source)?;
+        let same = if is_file(source) {
+            cur.path == key && cur.read_at.elapsed() < FILE_RECHECK
+        } else {
+            cur.secret.expose() == key
+        };
+        same.then(|| cur.validator.clone())
+    });
+    match current {
+        Some(v) => Ok(v),
+        None => rebuild(with_located(&config::JWT, |l| l.map(|(s, k)| (s, k.to_vec())))),
     }
-    rebuild(located)
 }
 
 /// The slow path: resolve the secret (reading its file), reuse the current validator when the
