@@ -19,16 +19,18 @@
 //!
 //! ## Writing a binding (the pattern a new `src/<capability>.rs` follows)
 //!
+//! A sketch (the real token binding, [`token`], follows it with a claims handle instead of JSON):
+//!
 //! ```text
 //! /// Validates `token` (NUL-terminated) and writes its claims as a JSON object to `*out_json`
 //! /// (free it with `halext_string_free`). Errors: `HALEXT_STATUS_TOKEN_*`, INVALID_ARGUMENT.
 //! #[unsafe(no_mangle)]
-//! pub unsafe extern "C" fn halext_token_validator_validate(
-//!     validator: *const halext_token_validator,
+//! pub unsafe extern "C" fn halext_example_validate(
+//!     validator: *const halext_example,
 //!     token: *const c_char,
 //!     out_json: *mut *mut c_char,
 //! ) -> Code {
-//!     status_boundary("halext_token_validator_validate", || {
+//!     status_boundary("halext_example_validate", || {
 //!         // Out-parameters first, so they are NULL/0 on every failure after this line.
 //!         let out_json = unsafe { args::out(out_json, "out_json") }?;
 //!         let validator = unsafe { handle::as_ref(validator, "validator") }?;
