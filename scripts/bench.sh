@@ -32,7 +32,7 @@ CRITERION_ARGS=()
 [ $QUICK = 1 ] && CRITERION_ARGS=(--warm-up-time 1 --measurement-time 1)
 "$CARGO" bench -p halext-core --bench token --no-run   # compile unpinned (both cores)
 "${PIN[@]}" "$CARGO" bench -p halext-core --bench token -- "${CRITERION_ARGS[@]}" 2>&1 \
-  | grep -E '^[a-z_]+/[a-z0-9_]+|time:' | sed 's/^ *//'
+  | grep -E '^[a-z0-9_]+/[a-z0-9_]+|time:' | sed 's/^ *//'
 
 echo
 echo "== 2. token validation, PHP: extension vs pure PHP"

@@ -118,12 +118,13 @@ impl VerifiedCache {
         aws_lc_rs::constant_time::verify_slices_are_equal(&presented, &digest).ok().map(|()| claims)
     }
 
-    /// Records a validated token; its claims are stored from its second validation on.
-    pub fn insert(&self, token: &[u8], quick: u64, generation: u64, claims: Claims) {
+    /// Records a validated token; its claims are stored (cloned: a reference count) from its
+    /// second validation on.
+    pub fn insert(&self, token: &[u8], quick: u64, generation: u64, claims: &Claims) {
         if self.seen[self.index(quick)].swap(quick, Ordering::Relaxed) != quick {
             return;
         }
-        let entry = Entry { quick, digest: Self::digest(token), generation, claims };
+        let entry = Entry { quick, digest: Self::digest(token), generation, claims: claims.clone() };
         let old = {
             let mut slot = self.slot(quick).lock().unwrap_or_else(|p| p.into_inner());
             slot.replace(entry)
@@ -155,14 +156,14 @@ mod tests {
         let claims = parse_claims(br#"{"sub":"a"}"#, jsonwebtoken::Algorithm::HS256, None).unwrap();
         for i in 0..100u32 {
             let t = format!("token-{i}");
-            cache.insert(t.as_bytes(), q(t.as_bytes()), 1, claims.clone());
-            cache.insert(t.as_bytes(), q(t.as_bytes()), 1, claims.clone());
+            cache.insert(t.as_bytes(), q(t.as_bytes()), 1, &claims);
+            cache.insert(t.as_bytes(), q(t.as_bytes()), 1, &claims);
         }
         assert!(cache.len() <= 4);
         let t = b"header.payload.signature-tok";
-        cache.insert(t, q(t), 7, claims.clone());
+        cache.insert(t, q(t), 7, &claims);
         assert_eq!(cache.get(t, q(t), 7), None, "admitted on the second sighting only");
-        cache.insert(t, q(t), 7, claims.clone());
+        cache.insert(t, q(t), 7, &claims);
         assert_eq!(cache.get(t, q(t), 7), Some(claims));
         assert_eq!(cache.get(t, q(t), 8), None, "other key-set generation");
         assert_eq!(cache.get(b"header.payload.signature-tk2", q(b"header.payload.signature-tk2"), 7), None);
@@ -175,8 +176,8 @@ mod tests {
         let genuine = b"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0.SAME-TAIL-0123456789";
         let forged = b"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJiIn0.SAME-TAIL-0123456789";
         assert_eq!(q(genuine), q(forged), "same length and last 16 bytes: same quick key");
-        cache.insert(genuine, q(genuine), 1, claims.clone());
-        cache.insert(genuine, q(genuine), 1, claims.clone());
+        cache.insert(genuine, q(genuine), 1, &claims);
+        cache.insert(genuine, q(genuine), 1, &claims);
         assert_eq!(cache.get(genuine, q(genuine), 1), Some(claims));
         assert_eq!(cache.get(forged, q(forged), 1), None, "the SHA-256 decides");
     }

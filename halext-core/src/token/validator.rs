@@ -417,7 +417,7 @@ impl Validator {
         self.check_static(claims.data())?;
         self.check_times(claims.data(), inner.clock.now())?;
         if let (Some(cache), Some(q)) = (&inner.cache, p.quick) {
-            cache.insert(p.token, q, generation, claims.clone());
+            cache.insert(p.token, q, generation, &claims);
         }
         Ok(claims)
     }
