@@ -24,6 +24,7 @@
 //! | `validator.rs` | [`ValidatorBuilder`], [`Validator`] and the claim rules |
 //! | `profiles.rs` | the Halext access-token and OpenWebUI SSO presets |
 //! | `options.rs` | [`ValidatorOptions`]: a validator as data (what PHP, C and the CLI build from) |
+//! | `fingerprint.rs` | [`ValidatorOptions::fingerprint`]: the registry key, secrets only as SHA-256 |
 //! | `registry.rs` | [`ValidatorRegistry`]: one shared validator per distinct options, bounded |
 //! | `compact.rs` | compact JWS splitting, base64url, the JOSE header |
 //! | `claims.rs` | [`Claims`], NumericDate rules |
@@ -40,6 +41,7 @@ mod claims;
 mod clock;
 mod compact;
 mod error;
+mod fingerprint;
 pub mod halext_format;
 mod inspect;
 mod jwks;
