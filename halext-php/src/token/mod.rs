@@ -2,16 +2,16 @@
 //!
 //! A thin binding over `halext_core::token`: the options array becomes a
 //! [`ValidatorOptions`] (names, types and rules are the core's), claims come back through
-//! [`claims::to_array`], errors through [`crate::boundary`].
+//! `claims::to_array`, errors through [`crate::boundary`].
 //!
 //! PHP objects die at the end of each request, but a validator's caches (verified tokens, JWKS)
 //! only help when the validator lives on. So validators live in per-process registries:
 //!
-//! * [`registry()`]: `new Halext\TokenValidator($options)` and its static constructors look the
+//! * `registry()`: `new Halext\TokenValidator($options)` and its static constructors look the
 //!   options up by fingerprint ([`ValidatorOptions::fingerprint`]: SHA-256 of the normalised
 //!   options, the secret only as its own SHA-256) in a bounded [`ValidatorRegistry`], so the same
 //!   options on the next request give the same core validator;
-//! * [`configured::validator()`]: `halext_validate_token()` keeps the one validator built from the
+//! * `configured::validator()`: `halext_validate_token()` keeps the one validator built from the
 //!   INI/env secret and compares the configured secret with it on each call (cheaply), rebuilding
 //!   when it changes.
 //!
