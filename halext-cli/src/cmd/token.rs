@@ -26,9 +26,9 @@ pub enum TokenCommand {
     /// Profiles: `halext` (access tokens from POST /token: HS256, `sub` + `exp`), `openwebui`
     /// (SSO tokens: HS256, `iss` = halext-org), `jwt` (anything, with --algorithm and keys).
     /// The secret comes from --secret-env VAR (VAR or the file named by VAR_FILE) or
-    /// --secret-file PATH; by default from HALEXT_JWT_SECRET[_FILE] (halext) or
-    /// HALEXT_OPENWEBUI_SECRET[_FILE] (openwebui); the jwt profile uses a secret only when one
-    /// of the two options is given. Exit status 0 valid, 1 rejected, 2 usage/configuration error.
+    /// --secret-file PATH; by default from HALEXT_JWT_SECRET or HALEXT_JWT_SECRET_FILE (halext),
+    /// HALEXT_OPENWEBUI_SECRET or HALEXT_OPENWEBUI_SECRET_FILE (openwebui); the jwt profile uses a
+    /// secret only when one of the two options is given. Exit status 0 valid, 1 rejected, 2 usage/configuration error.
     Verify(Box<VerifyArgs>),
 }
 
