@@ -243,8 +243,6 @@ typedef struct halext_secret halext_secret;
  */
 typedef struct halext_validator halext_validator;
 
-
-
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
