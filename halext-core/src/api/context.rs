@@ -34,12 +34,16 @@ pub const DEFAULT_BUDGET_CHARS: usize = 6000;
 /// Smallest piece of a snippet worth including, in characters.
 pub const MIN_SNIPPET_CHARS: usize = 80;
 
-/// One piece of context from the calling site.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// One piece of context from the calling site. Deserialises from `{"source"?, "title"?, "text"}`
+/// (unknown keys rejected).
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ContextSnippet {
     /// Where it comes from (e.g. `forum`, `wiki`, a URL).
+    #[serde(default)]
     pub source: String,
     /// Its title.
+    #[serde(default)]
     pub title: String,
     /// The text.
     pub text: String,
