@@ -12,6 +12,7 @@
 //! | [`config`] | `halext.*` INI values with `HALEXT_*` environment fallback (`config::jwt_secret()`, …) |
 //! | [`convert`] | `serde_json::Value` ⇄ PHP values (`convert::to_zval`, `convert::to_json`) |
 //! | `sensitive` | the table of parameters marked `#[\SensitiveParameter]` |
+//! | [`client`] | the API client binding: `Halext\Client` |
 //!
 //! A binding, end to end:
 //!
@@ -41,6 +42,7 @@
 //! (PHP-FPM forks its workers after MINIT). There is no RINIT/RSHUTDOWN.
 
 pub mod boundary;
+pub mod client;
 pub mod config;
 pub mod convert;
 #[cfg(any(debug_assertions, feature = "test-hooks"))]
@@ -60,7 +62,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 /// The capabilities shown in `phpinfo()`; a binding author flips theirs to `true`.
 pub(crate) const CAPABILITIES: &[(&str, bool)] = &[
     ("Token validation", false),
-    ("Halext API client", false),
+    ("Halext API client", true),
     ("Legacy identity", false),
     ("Migration", false),
 ];
@@ -92,7 +94,7 @@ extern "C" fn shutdown(_ty: i32, module_number: i32) -> i32 {
 /// `ext_php_rs_describe_module_v2` it generates does not trip `missing_docs`.
 #[allow(missing_docs)]
 mod entry {
-    use super::{debug_register, functions, info, shutdown, startup};
+    use super::{client, debug_register, functions, info, shutdown, startup};
     use ext_php_rs::prelude::*;
 
     /// The module entry: name `halext`, version `halext_core::VERSION`.
@@ -104,7 +106,7 @@ mod entry {
             .version(halext_core::VERSION)
             .shutdown_function(shutdown)
             .info_function(info::module_info);
-        debug_register(functions::register(module))
+        debug_register(client::register(functions::register(module)))
     }
 }
 
