@@ -158,7 +158,78 @@ namespace Halext {
         /** `migration.interrupted`: A long-running job was interrupted (Ctrl-C); it can be resumed. */
         public const INTERRUPTED = 408;
     }
+
+    /**
+     * Validates JWTs with one configuration: Halext access tokens (the default profile),
+     * OpenWebUI SSO tokens, or any JWT signed with HS*, RS*, PS*, ES256/384 or EdDSA keys from a
+     * secret, PEM public keys, a JWKS document or a JWKS URL (with caching and key rotation).
+     *
+     * Validators are kept per process: constructing one with the same options on the next
+     * request (the usual pattern) gives back the same underlying validator, so its caches (a
+     * token validated once is cheaper the next time; a fetched JWKS is reused) survive across
+     * requests of a PHP-FPM worker. Not cloneable, not serialisable.
+     *
+     * Options (all optional; unknown options and wrong types throw `Halext\Exception` CONFIG):
+     * - `profile`: `'halext'` (default: HS256, claims `sub` + `exp`), `'openwebui'` (HS256,
+     *   `iss` = `halext-org`, `user_id`, `username`, `email`, `iat`, `exp`), `'jwt'` (anything,
+     *   configured by the options below);
+     * - `secret`: HMAC secret (string). Default for `halext`: INI `halext.jwt_secret[_file]` /
+     *   env `HALEXT_JWT_SECRET[_FILE]`; for `openwebui`: `halext.openwebui_secret[_file]` /
+     *   `HALEXT_OPENWEBUI_SECRET[_FILE]`; none for `jwt`;
+     * - `public_key_pem` (string|string[]), `jwks` (JSON string), `jwks_url` (https) — `jwt` only;
+     * - `algorithms` (string[], required for `jwt`), `issuer` and `audience` (string|string[]) —
+     *   `jwt` only;
+     * - `leeway` (int seconds, default 0), `required_claims` (string[]), `max_token_bytes`
+     *   (int, default 8192), `allow_short_secret` (bool: accept a secret under 32 bytes),
+     *   `allow_missing_exp` (bool: accept tokens without `exp`);
+     * - `jwks_ttl` (int seconds, default 300), `jwks_min_refresh_interval` (int seconds,
+     *   default 30), `jwks_timeout_ms` (int, default 5000), `allow_http_jwks` (bool: plain
+     *   `http://` for loopback hosts, tests only) — with `jwks_url` only.
+     */
+    final class TokenValidator
+    {
+        /**
+         * @param array $options see the class description; `secret` is marked sensitive.
+         * @throws Exception CONFIG for an unknown option, a wrong type, an option the profile does
+         *         not accept, or no secret for `halext`/`openwebui`.
+         * @throws TokenException INVALID_KEY for unusable key material (secret under 32 bytes
+         *         without `allow_short_secret`, bad PEM, bad JWKS document).
+         */
+        public function __construct(#[\SensitiveParameter] array $options = []) {}
+
+        /**
+         * A validator for Halext access tokens (`['profile' => 'halext', 'secret' => $secret]`);
+         * `null` takes the secret from INI `halext.jwt_secret[_file]` / env `HALEXT_JWT_SECRET[_FILE]`.
+         *
+         * @throws Exception CONFIG when no secret is given or configured.
+         * @throws TokenException INVALID_KEY for a secret under 32 bytes.
+         */
+        public static function halext(#[\SensitiveParameter] ?string $secret = null): TokenValidator {}
+
+        /**
+         * A validator for OpenWebUI SSO tokens (`['profile' => 'openwebui', 'secret' => $secret]`);
+         * `null` takes the secret from INI `halext.openwebui_secret[_file]` / env
+         * `HALEXT_OPENWEBUI_SECRET[_FILE]`.
+         *
+         * @throws Exception CONFIG when no secret is given or configured.
+         * @throws TokenException INVALID_KEY for a secret under 32 bytes.
+         */
+        public static function openWebUi(#[\SensitiveParameter] ?string $secret = null): TokenValidator {}
+
+        /**
+         * Validates `$jwt` (the compact token, without `Bearer `) and returns its claims:
+         * registered claims first (`iss`, `sub`, `aud` as a list, `exp`, `nbf`, `iat` as int
+         * seconds, `jti`), then the others by name, e.g. `['sub' => 'alice', 'exp' => 1764432000]`.
+         *
+         * @return array<string, mixed>
+         * @throws TokenException with the reason as its code (`EXPIRED`, `BAD_SIGNATURE`,
+         *         `MALFORMED`, `ALGORITHM`, `KEY_SET_UNAVAILABLE`, …; see the constants); the
+         *         message never contains the token.
+         */
+        public function validate(#[\SensitiveParameter] string $jwt): array {}
+    }
 }
+
 
 namespace {
 
@@ -188,4 +259,22 @@ namespace {
      *         (timeout not 1–86400000, secret file unreadable or empty, URL not UTF-8).
      */
     function halext_config(): array {}
+
+    /**
+     * Validates a Halext access token (`POST /token`: HS256, claims `sub` = username and `exp`)
+     * with the secret from INI `halext.jwt_secret` / `halext.jwt_secret_file` or env
+     * `HALEXT_JWT_SECRET` / `HALEXT_JWT_SECRET_FILE` (the Halext server's `SECRET_KEY`), and
+     * returns its claims: `['sub' => 'alice', 'exp' => 1764432000]` (other claims follow, if any).
+     *
+     * One validator per process is kept for the configured secret and rebuilt when it changes
+     * (a secret file is re-read at most every 2 seconds), so a token seen before is cheaper.
+     * Same as `Halext\TokenValidator::halext()->validate($jwt)`.
+     *
+     * @return array<string, mixed>
+     * @throws \Halext\TokenException for a rejected token (`getReason()`: `token.expired`,
+     *         `token.bad_signature`, `token.malformed`, …).
+     * @throws \Halext\Exception CONFIG when no secret is configured or its file is unreadable;
+     *         `Halext\TokenException` INVALID_KEY when it is under 32 bytes.
+     */
+    function halext_validate_token(#[\SensitiveParameter] string $jwt): array {}
 }

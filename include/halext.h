@@ -218,11 +218,32 @@ typedef enum halext_status {
 } halext_status;
 
 /**
+ * The preset a [`ValidatorOptions`] starts from.
+ */
+typedef struct Profile Profile;
+
+/**
+ * The claims of a validated token: an opaque handle made by `halext_validator_validate`, freed
+ * with `halext_claims_free`. Immutable: may be read from several threads.
+ */
+typedef struct halext_claims halext_claims;
+
+/**
  * A secret held by the library: an opaque handle. Create it with `halext_secret_new`,
  * `halext_secret_from_env` or `halext_secret_from_file`; free it with `halext_secret_free`.
  * Immutable: may be shared between threads.
  */
 typedef struct halext_secret halext_secret;
+
+/**
+ * A token validator: an opaque handle. Create it with `halext_validator_new_halext`,
+ * `halext_validator_new_openwebui` or `halext_validator_new`; free it with
+ * `halext_validator_free`. Immutable: one validator may be shared by every thread of a program
+ * (its caches are internally synchronised); keep it for the life of the program so they help.
+ */
+typedef struct halext_validator halext_validator;
+
+
 
 #ifdef __cplusplus
 extern "C" {
@@ -391,6 +412,170 @@ size_t halext_secret_len(const struct halext_secret *secret);
  * `secret` must be NULL or a handle from a `halext_secret_*` constructor, not yet freed.
  */
 void halext_secret_free(struct halext_secret *secret);
+
+/**
+ * A validator for **Halext access tokens** (`POST /token`, halext-api.md §1.2): HS256 only,
+ * keyed with the Halext server's `SECRET_KEY`; `sub` (the username) and `exp` required; no
+ * leeway; a token carrying `aud` is rejected.
+ *
+ * `secret` is borrowed for the call (the validator keeps only a derived HMAC key; the secret
+ * may be freed right after). Load it with `halext_secret_from_env("HALEXT_JWT_SECRET", …)`.
+ *
+ * Errors: `HALEXT_STATUS_TOKEN_INVALID_KEY` when the secret is empty or shorter than 32 bytes
+ * (use `halext_validator_new` with `{"allow_short_secret":true}` for a legacy short secret);
+ * `HALEXT_STATUS_INVALID_ARGUMENT` when `secret` or `out` is NULL. On error `*out` is NULL.
+ * No I/O. Free the result with `halext_validator_free`.
+ *
+ * # Safety
+ * `secret` must be NULL or a live `halext_secret`; `out` must be NULL or point to a writable
+ * `halext_validator *`.
+ */
+enum halext_status halext_validator_new_halext(const struct halext_secret *secret,
+                                               struct halext_validator **out);
+
+/**
+ * A validator for **OpenWebUI SSO tokens** (`POST /integrations/openwebui/sso`, halext-api.md
+ * §6): HS256 keyed with the server's `JWT_SECRET_KEY` (not `SECRET_KEY`); `iss` must be
+ * `halext-org`; `user_id` (integer), `username`, `email`, `iat` and `exp` required.
+ *
+ * Errors and ownership as for `halext_validator_new_halext`.
+ *
+ * # Safety
+ * As for `halext_validator_new_halext`.
+ */
+enum halext_status halext_validator_new_openwebui(const struct halext_secret *secret,
+                                                  struct halext_validator **out);
+
+/**
+ * A validator from **named options**, given as a JSON object (UTF-8, NUL-terminated), plus an
+ * optional secret. The options are those of PHP's `Halext\TokenValidator` (docs/c-api.md lists
+ * them): `profile` (`"halext"` default, `"openwebui"`, `"jwt"`), `algorithms`, `public_key_pem`,
+ * `jwks` (a JSON text or object), `jwks_url`, `issuer`, `audience`, `leeway` (seconds),
+ * `required_claims`, `max_token_bytes`, `allow_short_secret`, `allow_missing_exp`, `jwks_ttl`
+ * (seconds), `jwks_min_refresh_interval` (seconds), `jwks_timeout_ms`, `allow_http_jwks`.
+ * Example: `{"profile":"jwt","algorithms":["RS256"],"jwks_url":"https://idp.example/jwks",
+ * "issuer":"https://idp.example/","audience":"forum"}`.
+ *
+ * `options_json` may be NULL (same as `{}`: the Halext profile, which then needs `secret`).
+ * `secret` (may be NULL) is the HMAC secret; the JSON never holds it (a `"secret"` key is an
+ * error). Both are borrowed for the call.
+ *
+ * Errors: `HALEXT_STATUS_CONFIG` for invalid JSON, an unknown option (the message names it and
+ * lists the valid ones), a wrong type, an option the profile does not accept, a missing secret
+ * or algorithm list, an http JWKS URL; `HALEXT_STATUS_TOKEN_INVALID_KEY` for unusable key
+ * material (short secret, bad PEM, JWKS document without a usable key);
+ * `HALEXT_STATUS_INVALID_ARGUMENT` for a NULL `out` or non-UTF-8 options. On error `*out` is
+ * NULL. No I/O: a JWKS URL is fetched by the first validation that needs it. Free the result
+ * with `halext_validator_free`.
+ *
+ * # Safety
+ * `options_json` must be NULL or a NUL-terminated string; `secret` NULL or a live
+ * `halext_secret`; `out` NULL or a writable `halext_validator *`.
+ */
+enum halext_status halext_validator_new(const char *options_json,
+                                        const struct halext_secret *secret,
+                                        struct halext_validator **out);
+
+/**
+ * Validates `token` (`token_len` bytes, the compact JWS without `Bearer `; need not be
+ * NUL-terminated) and writes its claims to `*out_claims` (free with `halext_claims_free`).
+ *
+ * Errors: the `HALEXT_STATUS_TOKEN_*` status saying why the token was rejected
+ * (`TOKEN_EXPIRED`, `TOKEN_BAD_SIGNATURE`, `TOKEN_MALFORMED`, `TOKEN_ALGORITHM`, ...,
+ * `TOKEN_KEY_SET_UNAVAILABLE` when a JWKS URL cannot be fetched and no key set is cached);
+ * `HALEXT_STATUS_INVALID_ARGUMENT` for a NULL `validator`/`out_claims`, or a NULL `token` with
+ * `token_len > 0`. On error `*out_claims` is NULL; the last error's message never contains the
+ * token.
+ *
+ * Blocking: with a JWKS URL, a due fetch runs on this process's runtime (at most the configured
+ * timeout, 5 s by default); otherwise no I/O. Thread-safe: one validator may validate on many
+ * threads at once. Fork-safe: a validator made before `fork()` works in the child.
+ *
+ * # Safety
+ * `validator` must be NULL or live; `token` must point to `token_len` readable bytes (or be
+ * NULL when `token_len` is 0); `out_claims` must be NULL or a writable `halext_claims *`.
+ */
+enum halext_status halext_validator_validate(const struct halext_validator *validator,
+                                             const char *token,
+                                             size_t token_len,
+                                             struct halext_claims **out_claims);
+
+/**
+ * Frees a validator. NULL is a no-op. Never fails; does not touch the last error. Call it once,
+ * when no thread uses the validator any more.
+ *
+ * # Safety
+ * `validator` must be NULL or a handle from a `halext_validator_new*` function, not yet freed.
+ */
+void halext_validator_free(struct halext_validator *validator);
+
+/**
+ * The `sub` claim (for a Halext access token: the username), borrowed from `claims`: valid
+ * until `halext_claims_free`, never free it. NULL when the token has no `sub` or `claims` is
+ * NULL. Never fails; does not touch the last error.
+ *
+ * # Safety
+ * `claims` must be NULL or a live handle.
+ */
+const char *halext_claims_sub(const struct halext_claims *claims);
+
+/**
+ * Writes the `exp` claim (seconds since the Unix epoch; a fractional value was rounded down) to
+ * `*out_exp` and returns true; returns false (and writes 0) when the token has no `exp` (only
+ * possible with `allow_missing_exp`) or `claims` is NULL. `out_exp` may be NULL to test
+ * presence. Never fails; does not touch the last error.
+ *
+ * # Safety
+ * `claims` must be NULL or a live handle; `out_exp` NULL or a writable `int64_t`.
+ */
+bool halext_claims_exp(const struct halext_claims *claims, int64_t *out_exp);
+
+/**
+ * A top-level claim that is a JSON string (`"sub"`, `"iss"`, `"username"`, ...), borrowed from
+ * `claims` (valid until `halext_claims_free`; never free it). NULL when the claim is absent,
+ * not a string, contains a NUL byte, or an argument is NULL or `name` not UTF-8 (use
+ * `halext_claims_json` for anything else). Never fails; does not touch the last error.
+ *
+ * # Safety
+ * `claims` must be NULL or a live handle; `name` NULL or a NUL-terminated string.
+ */
+const char *halext_claims_get_string(const struct halext_claims *claims, const char *name);
+
+/**
+ * Writes a top-level integer claim (`"exp"`, `"iat"`, `"nbf"`, or e.g. `"user_id"`) to
+ * `*out_value` and returns true; false (writing 0) when it is absent, not an integer fitting
+ * `int64_t`, or an argument is NULL. Dates are whole seconds since the Unix epoch. Never fails;
+ * does not touch the last error.
+ *
+ * # Safety
+ * `claims` must be NULL or a live handle; `name` NULL or a NUL-terminated string; `out_value`
+ * NULL or a writable `int64_t`.
+ */
+bool halext_claims_get_int(const struct halext_claims *claims,
+                           const char *name,
+                           int64_t *out_value);
+
+/**
+ * Writes all claims as one JSON object to `*out_json`, e.g. `{"exp":1764432000,"sub":"alice"}`:
+ * registered claims typed (`aud` always an array, dates integer seconds), others unchanged.
+ * The string belongs to the caller: free it with `halext_string_free` (never `free`).
+ *
+ * Errors: `HALEXT_STATUS_INVALID_ARGUMENT` when `claims` or `out_json` is NULL (`*out_json` is
+ * then NULL).
+ *
+ * # Safety
+ * `claims` must be NULL or a live handle; `out_json` NULL or a writable `char *`.
+ */
+enum halext_status halext_claims_json(const struct halext_claims *claims, char **out_json);
+
+/**
+ * Frees a claims handle (and every string borrowed from it). NULL is a no-op. Never fails; does
+ * not touch the last error.
+ *
+ * # Safety
+ * `claims` must be NULL or a handle from `halext_validator_validate`, not yet freed.
+ */
+void halext_claims_free(struct halext_claims *claims);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -36,7 +36,9 @@ STATIC_SYSLIBS=(-lpthread -ldl -lm -lrt -lutil)   # `rustc --print native-static
 VALGRIND=()
 if [ "${HALEXT_C_VALGRIND:-0}" = 1 ]; then
   command -v valgrind >/dev/null || die "HALEXT_C_VALGRIND=1 but valgrind is not installed"
-  VALGRIND=(valgrind --quiet --error-exitcode=97 --leak-check=full
+  # --num-callers: deep enough for the suppressions (tests/c/valgrind.supp) to see their frame.
+  VALGRIND=(valgrind --quiet --error-exitcode=97 --leak-check=full --num-callers=64
+            --suppressions=tests/c/valgrind.supp
             --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect)
 fi
 
@@ -44,6 +46,12 @@ fi
 awk '/^[[:space:]]+HALEXT_STATUS_[A-Z0-9_]+ = [0-9]+,?$/ { print "HALEXT_STATUS_ENTRY(" $1 ")" }' \
   include/halext.h > "$OUT/status_list.h"
 [ -s "$OUT/status_list.h" ] || die "found no HALEXT_STATUS_* constants in include/halext.h"
+
+# Fresh tokens and JWKS documents for the token tests (openssl; see the script).
+FIXTURES="$OUT/fixtures"
+rm -rf "$FIXTURES"
+tests/c/make-token-fixtures.sh "$FIXTURES" || die "cannot make the token fixtures (is openssl installed?)"
+export HALEXT_C_FIXTURES="$FIXTURES"
 
 passed=0
 failed=()
@@ -101,7 +109,7 @@ else
   failed+=("header_check.cpp")
 fi
 
-# The examples build (shared and static) and hello runs.
+# The examples build (shared and static), hello and validate run.
 echo "--- examples/c"
 if make -s -C examples/c all static LIBDIR="$TARGET" OUT="$TARGET/c-examples"; then
   if HALEXT_SECRET=example-secret "$TARGET/c-examples/hello" | grep -q "loaded a secret of 14 bytes" \
@@ -109,6 +117,19 @@ if make -s -C examples/c all static LIBDIR="$TARGET" OUT="$TARGET/c-examples"; t
     passed=$((passed + 1))
   else
     failed+=("examples/c/hello (run)")
+  fi
+  # validate: a valid token (secret from a file) prints sub; an expired one exits 1 with its
+  # status name; no secret exits 2.
+  validate="$TARGET/c-examples/validate"
+  out="$(HALEXT_JWT_SECRET_FILE="$FIXTURES/secret" "$validate" < "$FIXTURES/valid" 2>&1)" && rc=0 || rc=$?
+  if [ "$rc" = 0 ] && grep -q '^sub: alice$' <<<"$out" \
+     && { printf 'Bearer %s\n' "$(cat "$FIXTURES/valid")" | HALEXT_JWT_SECRET="$(cat "$FIXTURES/secret")" "$TARGET/c-examples/validate-static" | grep -q '^sub: alice$'; } \
+     && { out="$(HALEXT_JWT_SECRET_FILE="$FIXTURES/secret" "$validate" < "$FIXTURES/expired" 2>&1)"; [ $? = 1 ] && grep -q 'token.expired' <<<"$out"; } \
+     && { env -u HALEXT_JWT_SECRET -u HALEXT_JWT_SECRET_FILE "$validate" < "$FIXTURES/valid" >/dev/null 2>&1; [ $? = 2 ]; }; then
+    passed=$((passed + 1))
+  else
+    echo "$out" >&2
+    failed+=("examples/c/validate (run)")
   fi
 else
   failed+=("examples/c (build)")

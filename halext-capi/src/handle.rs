@@ -1,8 +1,8 @@
 //! Opaque handles: a Rust struct handed to C as a pointer made by `Box::into_raw`.
 //!
-//! The struct itself is the C type: name it in snake case (`halext_token_validator`), keep
+//! The struct itself is the C type: name it in snake case (`halext_example`), keep
 //! its fields private and do not mark it `#[repr(C)]`, so cbindgen emits only an opaque
-//! declaration (`typedef struct halext_token_validator halext_token_validator;`). Then:
+//! declaration (`typedef struct halext_example halext_example;`). Then:
 //!
 //! * `_new` (or another constructor) builds the value and writes [`into_raw`] to an
 //!   out-parameter;

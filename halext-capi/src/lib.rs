@@ -14,21 +14,23 @@
 //! | Failure records a thread-local last error (code + message); success clears it | [`last_error`] | `halext_last_error_*` |
 //! | No panic unwinds into C: it becomes `HALEXT_STATUS_INTERNAL` | `catch_unwind` in [`boundary`] | |
 //! | NULL and invalid UTF-8 are `HALEXT_STATUS_INVALID_ARGUMENT`, never UB | [`args`] | |
-//! | Opaque handles: `Box::into_raw` / `_new` / `_free`, `_free(NULL)` is a no-op | [`handle`] | `halext_secret_*` |
+//! | Opaque handles: `Box::into_raw` / `_new` / `_free`, `_free(NULL)` is a no-op | [`handle`] | `halext_secret_*`, `halext_validator_*`, `halext_claims_*` |
 //! | Library-allocated strings (`char *`, usually JSON) are freed with `halext_string_free` | [`output`] | |
 //!
 //! ## Writing a binding (the pattern a new `src/<capability>.rs` follows)
+//!
+//! A sketch (the real token binding, [`token`], follows it with a claims handle instead of JSON):
 //!
 //! ```text
 //! /// Validates `token` (NUL-terminated) and writes its claims as a JSON object to `*out_json`
 //! /// (free it with `halext_string_free`). Errors: `HALEXT_STATUS_TOKEN_*`, INVALID_ARGUMENT.
 //! #[unsafe(no_mangle)]
-//! pub unsafe extern "C" fn halext_token_validator_validate(
-//!     validator: *const halext_token_validator,
+//! pub unsafe extern "C" fn halext_example_validate(
+//!     validator: *const halext_example,
 //!     token: *const c_char,
 //!     out_json: *mut *mut c_char,
 //! ) -> Code {
-//!     status_boundary("halext_token_validator_validate", || {
+//!     status_boundary("halext_example_validate", || {
 //!         // Out-parameters first, so they are NULL/0 on every failure after this line.
 //!         let out_json = unsafe { args::out(out_json, "out_json") }?;
 //!         let validator = unsafe { handle::as_ref(validator, "validator") }?;
@@ -62,6 +64,8 @@ pub mod last_error;
 pub mod output;
 
 pub mod secret;
+
+pub mod token;
 
 // Plumbing for the bindings: no exported functions except the panic test hook.
 pub mod args;

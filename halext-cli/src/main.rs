@@ -1,4 +1,51 @@
-//! The `halext` command-line tool.
-fn main() {
-    println!("halext {}", halext_core::VERSION);
+//! `halext`: the command-line tool for the jobs an operator runs by hand (token inspection and
+//! verification now; API checks, `doctor`, migration and hash tools join as subcommands).
+//!
+//! Layout: [`cli`] defines the arguments (clap derive: one [`cli::Command`] variant per command
+//! family, each family's arguments in its own `cmd/<family>.rs`); [`output`] prints results and
+//! errors the same way for every command (human text or `--format json`); [`exit`] holds the
+//! exit codes. Logic lives in `halext-core`; a command parses, calls the core and prints.
+//!
+//! Exit codes (documented in `docs/cli.md`): 0 success, 1 the check failed (e.g. the token is
+//! invalid), 2 usage or configuration error (bad arguments, missing secret, unreadable file).
+
+mod cli;
+mod cmd;
+mod exit;
+mod input;
+mod output;
+
+use clap::Parser;
+
+fn main() -> std::process::ExitCode {
+    let cli = cli::Cli::parse();
+    init_logging(cli.verbose);
+    let out = output::Output::new(cli.format);
+    let outcome = match cli.command {
+        cli::Command::Token(args) => cmd::token::run(args, &out),
+    };
+    match outcome {
+        Ok(code) => code.into(),
+        Err(failure) => {
+            out.failure(&failure);
+            failure.exit.into()
+        }
+    }
+}
+
+/// Warnings (e.g. a JWKS fetch that failed) go to stderr; `-v` adds debug details. Never a
+/// secret or token: the core does not log them.
+fn init_logging(verbose: u8) {
+    let level = match verbose {
+        0 => "warn",
+        1 => "info",
+        _ => "debug",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("HALEXT_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .without_time()
+        .try_init();
 }

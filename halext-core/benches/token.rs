@@ -5,13 +5,18 @@
 //!   every lookup misses; cache off) and one token repeated (cache on: the PHP-FPM case; off);
 //!   `sha256_of_token` is the cache key's cost, paid by every validation with the cache on.
 //! * `asymmetric/*`: RS256 and ES256 validation for reference (cache off).
+//! * `registry/*`: what a binding pays to get a validator from options each request (PHP builds
+//!   `new Halext\TokenValidator($options)` per request): the options fingerprint, a registry hit,
+//!   and building the validator afresh (what a hit saves).
 #![allow(missing_docs, clippy::unwrap_used)]
 
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use halext_core::Secret;
-use halext_core::token::{Algorithm, Key, Validator, ValidatorBuilder, halext_format};
+use halext_core::token::{
+    Algorithm, Key, Profile, Validator, ValidatorBuilder, ValidatorOptions, ValidatorRegistry, halext_format,
+};
 use jsonwebtoken::{DecodingKey, EncodingKey, Header, Validation};
 
 const SECRET: &[u8] = b"bench-secret-bench-secret-bench-secret!!";
@@ -100,5 +105,16 @@ fn asymmetric(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, baseline, halext, asymmetric);
+fn registry(c: &mut Criterion) {
+    let options = ValidatorOptions::profile(Profile::Halext).with_secret(Secret::new(SECRET)).unwrap();
+    let registry = ValidatorRegistry::default();
+    registry.get_or_build(&options).unwrap();
+    let mut g = c.benchmark_group("registry");
+    g.bench_function("fingerprint", |b| b.iter(|| black_box(options.fingerprint())));
+    g.bench_function("hit", |b| b.iter(|| black_box(registry.get_or_build(&options).unwrap())));
+    g.bench_function("build_without_registry", |b| b.iter(|| black_box(options.build().unwrap())));
+    g.finish();
+}
+
+criterion_group!(benches, baseline, halext, asymmetric, registry);
 criterion_main!(benches);

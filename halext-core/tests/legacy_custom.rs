@@ -132,3 +132,19 @@ async fn login_and_passwords() {
         assert_eq!((m.scheme, m.variant), (scheme, variant), "id {id}");
     }
 }
+
+#[tokio::test]
+async fn the_planner_reports_rows_a_source_skipped() {
+    use halext_core::mapping::plan::{PlanPolicy, Planner};
+    let db = common::fresh_database("custom_plan", &[FIXTURE]);
+    let site = MysqlSite::new(&config(&db, "report")).expect("site");
+    let plan = Planner::new(PlanPolicy::default()).plan(vec![Box::new(site.users())]).await.expect("plan");
+    assert_eq!(plan.row_count(), 4, "the decodable rows are planned");
+    assert_eq!(plan.rejected().len(), 3, "the undecodable rows are reported, not lost");
+    let summary = plan.summary();
+    assert_eq!(summary.rejected.len(), 3);
+    assert!(summary.rejected.iter().all(|r| r.starts_with("members: ")), "{:?}", summary.rejected);
+    let text = summary.to_string();
+    assert!(text.contains("rows skipped because they could not be decoded (3)"), "{text}");
+    assert!(text.contains("impossible date 2019-02-30"), "{text}");
+}

@@ -23,6 +23,11 @@ use ext_php_rs::zend::ClassEntry;
 pub(crate) const PARAMETERS: &[(&str, u32)] = &[
     #[cfg(any(debug_assertions, feature = "test-hooks"))]
     ("Halext\\Debug\\sensitive", 0),
+    ("halext_validate_token", 0),
+    ("Halext\\TokenValidator::__construct", 0),
+    ("Halext\\TokenValidator::halext", 0),
+    ("Halext\\TokenValidator::openWebUi", 0),
+    ("Halext\\TokenValidator::validate", 0),
     // Halext\\Client: options (access code, proxy), the password, the user array, every token.
     ("Halext\\Client::login", 1),
     ("Halext\\Client::__construct", 0),

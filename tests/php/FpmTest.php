@@ -14,6 +14,8 @@ use PHPUnit\Framework\TestCase;
 final class FpmTest extends TestCase
 {
     private const FPM = '/usr/sbin/php-fpm8.2';
+    /** The pool's Halext secret (halext.jwt_secret_file), long enough for token validation. */
+    private const POOL_JWT_SECRET = 'pool-file-hunter2-0123456789-0123456789';
 
     /** @var resource|null */
     private static $fpm;
@@ -32,7 +34,7 @@ final class FpmTest extends TestCase
         self::$dir = sys_get_temp_dir() . '/halext-fpm-' . getmypid() . '-' . bin2hex(random_bytes(3));
         mkdir(self::$dir . '/www', 0700, true);
         self::$socket = self::$dir . '/fpm.sock';
-        file_put_contents(self::$dir . '/jwt_secret', "pool-file-hunter2\n");
+        file_put_contents(self::$dir . '/jwt_secret', self::POOL_JWT_SECRET . "\n");
         $user = posix_getpwuid(posix_geteuid())['name'];
         $group = posix_getgrgid(posix_getegid())['name'];
         $dir = self::$dir;
@@ -63,6 +65,14 @@ CONF);
                 catch (Halext\Exception $e) { echo json_encode(["class" => get_class($e), "reason" => $e->getReason(),
                   "pid" => getmypid(), "threads" => count(array_diff(scandir("/proc/self/task"), [".", ".."])),
                   "codes" => count(halext_error_codes())]); }',
+            // Token validation in a forked worker: the pool secret (halext_validate_token), or a
+            // JWKS URL fetched by the worker's own runtime and HTTP client.
+            'token.php' => '<?php
+                $claims = isset($_GET["jwks"])
+                    ? (new Halext\TokenValidator(["profile" => "jwt", "algorithms" => ["RS256"], "jwks_url" => $_GET["jwks"],
+                        "allow_http_jwks" => true, "jwks_min_refresh_interval" => 0]))->validate($_GET["t"])
+                    : halext_validate_token($_GET["t"]);
+                echo json_encode(["sub" => $claims["sub"], "pid" => getmypid()]);',
         ] as $name => $code) {
             file_put_contents(self::$dir . '/www/' . $name, $code);
         }
@@ -128,6 +138,35 @@ CONF);
             self::assertSame(['Halext\\TokenException', 'token.expired', 1], [$r['class'], $r['reason'], $r['threads']]);
             self::assertSame(count(halext_error_codes()), $r['codes']);
             $pids[$r['pid']] = true;
+        }
+        self::assertNotContains(getmypid(), array_keys($pids));
+    }
+
+    public function testWorkersValidateTokensWithThePoolSecretAndFetchJwksThemselves(): void
+    {
+        $pids = [];
+        for ($i = 0; $i < 4; $i++) {
+            $token = Halext\Tests\Jwt::halext(self::POOL_JWT_SECRET, "user$i", time() + 600);
+            $response = FastCgi::get(self::$socket, self::$dir . '/www/token.php', 't=' . urlencode($token));
+            $r = json_decode($response['body'], true, 512, JSON_THROW_ON_ERROR);
+            self::assertSame("user$i", $r['sub']);
+            $pids[$r['pid']] = true;
+        }
+        $server = new Halext\Tests\JwksServer();
+        try {
+            $server->serve(Halext\Tests\Jwt::jwks([Halext\Tests\Jwt::jwk('rsa_public.pem', 'k1')]));
+            $token = Halext\Tests\Jwt::rs('rsa_private.pem', ['sub' => 'rsa-user', 'exp' => time() + 600], ['alg' => 'RS256', 'kid' => 'k1']);
+            for ($i = 0; $i < 4; $i++) {
+                $response = FastCgi::get(self::$socket, self::$dir . '/www/token.php', http_build_query(['t' => $token, 'jwks' => $server->url]));
+                $r = json_decode($response['body'], true);
+                self::assertSame('rsa-user', $r['sub'] ?? null, $response['body'] . $response['stderr']);
+                $pids[$r['pid']] = true;
+            }
+            // Each worker fetched at most once (its validator and key set live on between requests).
+            self::assertGreaterThanOrEqual(1, $server->hits());
+            self::assertLessThanOrEqual(2, $server->hits());
+        } finally {
+            $server->stop();
         }
         self::assertNotContains(getmypid(), array_keys($pids));
     }

@@ -11,6 +11,8 @@ declare(strict_types=1);
 require __DIR__ . '/support/PhpProcess.php';
 require __DIR__ . '/support/Surface.php';
 require __DIR__ . '/support/FastCgi.php';
+require __DIR__ . '/support/Jwt.php';
+require __DIR__ . '/support/JwksServer.php';
 require __DIR__ . '/support/TestServer.php';
 require __DIR__ . '/support/FpmPool.php';
 

@@ -15,14 +15,17 @@
 pub mod apply;
 pub mod error;
 pub mod halext;
+pub mod halext_api;
 pub mod login;
 pub mod model;
 pub mod normalize;
 pub mod plan;
 pub mod register;
+pub mod service;
 pub mod store;
 
 pub use error::{BlockReason, MigrationError};
 pub use model::{LinkMethod, Mapping, MappingKey, MappingStatus, PlannedRow};
+pub use service::MigrationService;
 pub use store::blocking::BlockingMappingStore;
 pub use store::{MappingStore, StoreConfig};

@@ -23,6 +23,9 @@
 //! | --- | --- |
 //! | `validator.rs` | [`ValidatorBuilder`], [`Validator`] and the claim rules |
 //! | `profiles.rs` | the Halext access-token and OpenWebUI SSO presets |
+//! | `options.rs` | [`ValidatorOptions`]: a validator as data (what PHP, C and the CLI build from) |
+//! | `fingerprint.rs` | [`ValidatorOptions::fingerprint`]: the registry key, secrets only as SHA-256 |
+//! | `registry.rs` | [`ValidatorRegistry`]: one shared validator per distinct options, bounded |
 //! | `compact.rs` | compact JWS splitting, base64url, the JOSE header |
 //! | `claims.rs` | [`Claims`], NumericDate rules |
 //! | `keys.rs` | [`Key`], key selection, signature verification (HMAC fast path) |
@@ -38,11 +41,14 @@ mod claims;
 mod clock;
 mod compact;
 mod error;
+mod fingerprint;
 pub mod halext_format;
 mod inspect;
 mod jwks;
 mod keys;
+mod options;
 mod profiles;
+mod registry;
 mod remote;
 mod validator;
 
@@ -55,6 +61,8 @@ pub use inspect::{INSPECT_MAX_BYTES, UnverifiedToken, decode_unverified};
 pub use jsonwebtoken::Algorithm;
 pub use jwks::{DEFAULT_MAX_JWKS_BYTES, DEFAULT_MAX_JWKS_KEYS};
 pub use keys::{Key, MIN_HMAC_SECRET_BYTES};
+pub use options::{OPTION_NAMES, Profile, ValidatorOptions};
+pub use registry::{DEFAULT_REGISTRY_CAPACITY, Lookup as RegistryLookup, ValidatorRegistry};
 pub use remote::JwksUrlOptions;
 pub use validator::{DEFAULT_MAX_TOKEN_BYTES, Validator, ValidatorBuilder};
 

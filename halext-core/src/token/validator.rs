@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use jsonwebtoken::Algorithm;
 
-use super::cache::{DEFAULT_CACHE_CAPACITY, Digest, VerifiedCache};
+use super::cache::{DEFAULT_CACHE_CAPACITY, VerifiedCache};
 use super::claims::{ClaimKind, Claims, ClaimsData, parse_claims};
 use super::clock::{Clock, SystemClock};
 use super::compact::{Header, HeaderMemo, Parts, alg_name, b64_decode_into, is_base64url, split};
@@ -291,9 +291,11 @@ impl fmt::Debug for Validator {
 
 /// A token that passed the checks before key selection.
 struct Pending<'a> {
+    token: &'a [u8],
     parts: Parts<'a>,
     header: Header,
-    digest: Option<Digest>,
+    /// The cache's quick key, when the cache is on.
+    quick: Option<u64>,
 }
 
 enum Step<'a> {
@@ -371,25 +373,25 @@ impl Validator {
         if token.len() > inner.max_token_bytes {
             return Err(TokenError::TooLarge { size: token.len(), max: inner.max_token_bytes });
         }
-        let mut digest = None;
+        let mut quick = None;
         if let Some(cache) = &inner.cache {
             let generation = match &inner.source {
                 KeySource::Static(_) => Some(STATIC_GENERATION),
                 KeySource::Remote(r) => r.fresh_generation(),
             };
-            let d = VerifiedCache::digest(token);
-            if let Some(claims) = generation.and_then(|g| cache.get(&d, g)) {
+            let q = VerifiedCache::quick(token);
+            if let Some(claims) = generation.and_then(|g| cache.get(token, q, g)) {
                 self.check_times(claims.data(), inner.clock.now())?;
                 return Ok(Step::Done(claims));
             }
-            digest = Some(d);
+            quick = Some(q);
         }
         let parts = split(token)?;
         let header = inner.header_memo.parse(parts.header)?;
         if !inner.allowed.contains(header.alg) {
             return Err(TokenError::algorithm(Some(alg_name(header.alg)), "not an allowed algorithm"));
         }
-        Ok(Step::NeedKeys(Pending { parts, header, digest }))
+        Ok(Step::NeedKeys(Pending { token, parts, header, quick }))
     }
 
     /// Signature, claims, cache insert.
@@ -414,8 +416,8 @@ impl Validator {
         let claims = parse_claims(payload, p.header.alg, p.header.kid)?;
         self.check_static(claims.data())?;
         self.check_times(claims.data(), inner.clock.now())?;
-        if let (Some(cache), Some(d)) = (&inner.cache, p.digest) {
-            cache.insert(d, generation, claims.clone());
+        if let (Some(cache), Some(q)) = (&inner.cache, p.quick) {
+            cache.insert(p.token, q, generation, &claims);
         }
         Ok(claims)
     }

@@ -132,12 +132,17 @@ impl Planner {
     /// for the compact storage.
     pub async fn plan(&self, sources: Vec<Box<dyn UserSource>>) -> Result<Plan, MigrationError> {
         let mut b = PlanBuilder::new(self.policy.clone(), self.linked.clone());
+        let mut rejected = Vec::new();
         for mut src in sources {
             while let Some(batch) = src.next_batch().await? {
                 b.add(&batch)?;
             }
+            // Rows a source skipped under `on_bad_row = "report"` are reported, not lost.
+            rejected.extend(src.take_rejected());
         }
-        Ok(b.finish())
+        let mut plan = b.finish();
+        plan.rejected = rejected;
+        Ok(plan)
     }
 
     /// Plans accounts already in memory (tests, small imports).
@@ -162,6 +167,9 @@ pub struct Plan {
     idents: Vec<Ident>,
     /// Linked usernames of the accounts flagged PINNED, by record index.
     pinned: std::collections::HashMap<u32, Str>,
+    /// Rows the sources could not decode and skipped (their `on_bad_row = "report"` policy):
+    /// not planned, listed in the summary so an operator can fix them.
+    rejected: Vec<crate::legacy::RejectedRow>,
 }
 
 impl std::fmt::Debug for Plan {
@@ -223,6 +231,11 @@ impl Decision<'_> {
 }
 
 impl Plan {
+    /// Rows the sources skipped because they could not be decoded (`on_bad_row = "report"`).
+    pub fn rejected(&self) -> &[crate::legacy::RejectedRow] {
+        &self.rejected
+    }
+
     fn new(
         sites: Vec<Arc<str>>,
         site_rank: Vec<u16>,
@@ -236,7 +249,7 @@ impl Plan {
             .map(|d| d.as_secs())
             .unwrap_or(0);
         let run_id = format!("{now}-{:08x}", rand::random::<u32>());
-        Plan { run_id, sites, site_rank, arena, recs, idents, pinned }
+        Plan { run_id, sites, site_rank, arena, recs, idents, pinned, rejected: Vec::new() }
     }
 
     /// This plan's run id (`{unix seconds}-{8 hex}`), written to `halext_user_map.plan_run`

@@ -26,6 +26,8 @@ pub struct Summary {
     pub by_site: BTreeMap<String, BTreeMap<&'static str, u64>>,
     /// Every conflict: `site:id login — reasons`.
     pub conflicts: Vec<String>,
+    /// Rows the sources could not decode and skipped: `site: row id N column c: reason`.
+    pub rejected: Vec<String>,
 }
 
 impl Plan {
@@ -39,6 +41,7 @@ impl Plan {
             by_reason: BTreeMap::new(),
             by_site: BTreeMap::new(),
             conflicts: Vec::new(),
+            rejected: self.rejected().iter().map(|r| format!("{}: {r}", r.site)).collect(),
         };
         for d in self.decisions() {
             *s.by_status.entry(d.status.as_str()).or_default() += 1;
@@ -168,6 +171,12 @@ impl fmt::Display for Summary {
             writeln!(f, "reasons:")?;
             for (r, n) in &self.by_reason {
                 writeln!(f, "  {r:<26} {n}")?;
+            }
+        }
+        if !self.rejected.is_empty() {
+            writeln!(f, "rows skipped because they could not be decoded ({}):", self.rejected.len())?;
+            for r in &self.rejected {
+                writeln!(f, "  {r}")?;
             }
         }
         if self.conflicts.is_empty() {

@@ -1,0 +1,44 @@
+//! The command line, as clap derive types. Add a command family by adding a [`Command`] variant
+//! whose arguments live in `cmd/<family>.rs`, and a match arm in `main`.
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::cmd;
+
+/// halext: validate Halext tokens, check the Halext API, migrate legacy users.
+///
+/// Secrets are never taken from the command line (other users of the machine can read it): they
+/// come from environment variables or files. Exit status: 0 success, 1 check failed (e.g. an
+/// invalid token), 2 usage or configuration error.
+#[derive(Debug, Parser)]
+#[command(name = "halext", version, propagate_version = true)]
+pub struct Cli {
+    /// Output format: human-readable text, or one JSON document on stdout (errors included).
+    #[arg(long, global = true, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    /// More log output on stderr (-v info, -vv debug). HALEXT_LOG (e.g. "halext_core=debug") overrides.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
+    /// The command.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// How results are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Text for people.
+    Human,
+    /// One JSON object on stdout (for scripts); errors too, as `{"error": {...}}`.
+    Json,
+}
+
+/// The command families.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Inspect and verify tokens (Halext access tokens, OpenWebUI SSO tokens, any JWT).
+    #[command(subcommand)]
+    Token(cmd::token::TokenCommand),
+}

@@ -1,0 +1,4 @@
+//! One module per command family. Each exposes its clap arguments and a
+//! `run(args, &Output) -> Result<Exit, Failure>`.
+
+pub mod token;
