@@ -203,6 +203,20 @@ final class ClientErrorsTest extends TestCase
         self::assertCount(2, $posts, 'each POST was sent once');
     }
 
+    public function testTokensAndPasswordsStayOutOfMessagesAndTraces(): void
+    {
+        $c = self::client();
+        $token = self::$server->token('ghost');   // a valid signature for a user that does not exist
+        foreach ([fn () => $c->me($token), fn () => $c->login('ghost', 'pass-hunter2'),
+                     fn () => $c->request('GET', '/users/me/', ['token' => $token])] as $call) {
+            $e = self::fails($call);
+            $shown = $e->getMessage() . $e->getTraceAsString() . print_r($e->getTrace(), true);
+            self::assertStringNotContainsString($token, $shown);
+            self::assertStringNotContainsString('pass-hunter2', $shown);
+            self::assertStringContainsString('SensitiveParameterValue', print_r($e->getTrace(), true));
+        }
+    }
+
     public function testEveryApiCodeIsCoveredAboveAndListedInTheTable(): void
     {
         $api = array_values(array_filter(halext_error_codes(), fn ($c) => $c['class'] === 'Halext\\ApiException'));
