@@ -210,10 +210,12 @@ final class ClientErrorsTest extends TestCase
         foreach ([fn () => $c->me($token), fn () => $c->login('ghost', 'pass-hunter2'),
                      fn () => $c->request('GET', '/users/me/', ['token' => $token])] as $call) {
             $e = self::fails($call);
-            $shown = $e->getMessage() . $e->getTraceAsString() . print_r($e->getTrace(), true);
+            $frame = $e->getTrace()[0];   // the Halext\Client method (the caller's closure holds the token itself)
+            self::assertSame('Halext\\Client', $frame['class']);
+            $shown = $e->getMessage() . $e->getTraceAsString() . print_r($frame, true);
             self::assertStringNotContainsString($token, $shown);
             self::assertStringNotContainsString('pass-hunter2', $shown);
-            self::assertStringContainsString('SensitiveParameterValue', print_r($e->getTrace(), true));
+            self::assertStringContainsString('SensitiveParameterValue', print_r($frame['args'], true));
         }
     }
 
