@@ -56,21 +56,32 @@ impl ContextSnippet {
     }
 }
 
-/// A question with context.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A question with context. Deserialises from `{"site", "question", "snippets"?,
+/// "budget_chars"?, "model"?, "history"?}` (unknown keys rejected; the budget defaults to
+/// [`DEFAULT_BUDGET_CHARS`]).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ContextRequest {
     /// The calling site's name (e.g. `Zeniea`).
     pub site: String,
     /// The user's question.
     pub question: String,
     /// Context, most relevant first.
+    #[serde(default)]
     pub snippets: Vec<ContextSnippet>,
     /// Budget of the snippet block, in characters.
+    #[serde(default = "default_budget")]
     pub budget_chars: usize,
     /// Model (`<provider>:<model>`), or the server default.
+    #[serde(default)]
     pub model: Option<String>,
     /// Earlier messages of the conversation.
+    #[serde(default)]
     pub history: Vec<ChatMessage>,
+}
+
+fn default_budget() -> usize {
+    DEFAULT_BUDGET_CHARS
 }
 
 impl ContextRequest {

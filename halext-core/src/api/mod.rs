@@ -40,6 +40,7 @@ mod content;
 mod context;
 mod direct;
 mod error;
+mod input;
 mod media;
 mod openwebui;
 mod options;
@@ -68,6 +69,7 @@ pub use context::{
     build_context_prompt,
 };
 pub use error::{ApiError, FieldError};
+pub use input::from_json_input;
 pub use media::{MediaAsset, MediaUpload};
 pub use openwebui::{OpenWebUiStatus, SsoLink, SyncFeatures, SyncResult, SyncStatus};
 pub use options::{ClientOptions, OPTION_NAMES};

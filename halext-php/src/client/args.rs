@@ -207,51 +207,11 @@ fn strip_root(message: &str) -> &str {
     message.strip_prefix('$').unwrap_or(message)
 }
 
-/// Deserialises a core input type from an array's entries, with a message naming the array
-/// and never a value (serde's "invalid type" text can quote one).
+/// Deserialises a core input type from an array's entries (the core's wording of errors:
+/// `INVALID_ARGUMENT` naming the array and key, never a value).
 ///
 /// # Errors
-/// `INVALID_ARGUMENT`: a missing required key, an unknown key, a value of the wrong type.
+/// See [`halext_core::api::from_json_input`].
 pub fn typed<T: serde::de::DeserializeOwned>(what: &str, map: Map<String, Value>) -> Result<T, AnyError> {
-    serde_json::from_value(Value::Object(map)).map_err(|e| {
-        let text = e.to_string();
-        let reason = if text.starts_with("missing field") || text.starts_with("unknown field") {
-            text.replace("field", "key")
-        } else {
-            match text.split_once(", expected ") {
-                Some((_, expected)) => format!("a value has the wrong type (expected {expected})"),
-                None => "a value has the wrong type".to_owned(),
-            }
-        };
-        invalid(format!("{what}: {reason}"))
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[derive(serde::Deserialize, Debug)]
-    #[serde(deny_unknown_fields)]
-    #[allow(dead_code)]
-    struct T {
-        name: String,
-        n: Option<u32>,
-    }
-
-    fn map(v: Value) -> Map<String, Value> {
-        v.as_object().cloned().unwrap_or_default()
-    }
-
-    #[test]
-    fn typed_errors_name_the_array_never_the_value() {
-        let e = typed::<T>("$post", map(json!({"n": 1}))).expect_err("missing").to_string();
-        assert_eq!(e, "$post: missing key `name`");
-        let e = typed::<T>("$post", map(json!({"name": "a", "nme": 1}))).expect_err("unknown").to_string();
-        assert!(e.starts_with("$post: unknown key `nme`"), "{e}");
-        let e = typed::<T>("$post", map(json!({"name": "hunter2", "n": "hunter2"}))).expect_err("type");
-        assert!(!e.to_string().contains("hunter2"), "{e}");
-        assert!(e.to_string().contains("expected u32"), "{e}");
-    }
+    halext_core::api::from_json_input(what, Value::Object(map))
 }
