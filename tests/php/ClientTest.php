@@ -361,6 +361,20 @@ final class ClientTest extends TestCase
         }
     }
 
+    public function testTheObjectShowsNothingAndCannotBeClonedOrSerialised(): void
+    {
+        $c = self::client(['access_code' => 'hunter2-code']);
+        self::assertStringNotContainsString('hunter2', print_r($c, true) . var_export($c, true) . json_encode($c));
+        try {
+            $copy = clone $c;
+            self::fail('cloned');
+        } catch (Error $e) {
+            self::assertStringContainsString('uncloneable', $e->getMessage());
+        }
+        $this->expectException(Exception::class);
+        serialize($c);
+    }
+
     public function testOneConnectionForManyClientObjectsWithTheSameOptions(): void
     {
         for ($i = 0; $i < 5; $i++) {
