@@ -228,6 +228,240 @@ namespace Halext {
          */
         public function validate(#[\SensitiveParameter] string $jwt): array {}
     }
+
+    /**
+     * The Halext API client: every route a PHP site needs, arrays in, arrays out.
+     *
+     * One object per process is enough, and constructing one per request costs microseconds:
+     * the underlying client is kept per process by its options (secrets only as SHA-256), so
+     * `new Client($sameOptions)` in the next request of a PHP-FPM worker reuses its keep-alive
+     * connection to Halext and its remote-validation cache. Fork-safe (`pcntl_fork`, FPM
+     * workers): each process opens its own connection on first use.
+     *
+     * Options (each falls back to INI, then the environment; unknown options throw
+     * `Halext\Exception` CONFIG):
+     * - `url`: base URL, with or without `/api` (INI `halext.url`, env `HALEXT_URL`); required;
+     * - `access_code`: registration access code, sent as `X-Halext-Code` on `register()` only
+     *   (INI `halext.access_code[_file]`, env `HALEXT_ACCESS_CODE[_FILE]`);
+     * - `timeout_ms`: whole-request timeout per attempt (INI `halext.timeout_ms`, env
+     *   `HALEXT_TIMEOUT_MS`, default 10000; 0 = none);
+     * - `connect_timeout_ms` (INI `halext.connect_timeout_ms`, env, default 3000);
+     * - `retries`: extra attempts for idempotent requests (GET/PUT/DELETE) on connection
+     *   failures, 5xx and 429 (env `HALEXT_RETRIES`, default 2); `retry_base_ms` (100),
+     *   `retry_max_ms` (2000: also the longest `Retry-After` honoured);
+     * - `user_agent`, `proxy` (URL, may hold credentials), `ca_file` (extra PEM roots),
+     *   `max_upload_bytes` (default 26214400).
+     *
+     * Answers are the Halext JSON objects as arrays; datetimes (`created_at`, `updated_at`,
+     * `published_at`, `last_seen`, `timestamp`) are Unix seconds (int), and `published_at` may be
+     * given as Unix seconds too. Input arrays take Halext's field names; an unknown key throws
+     * `Halext\Exception` INVALID_ARGUMENT (nothing is sent).
+     *
+     * Every method throws `ApiException` when the call fails (`getStatus()`, `getFieldErrors()`,
+     * `getRetryAfter()`; codes `UNAUTHORIZED` … `REQUEST`) and `Halext\Exception`
+     * INVALID_ARGUMENT for unusable arguments.
+     */
+    final class Client
+    {
+        /**
+         * @param array $options see the class description (`access_code` and `proxy` are secrets).
+         * @throws Exception CONFIG: unknown option, wrong type, no URL, bad INI/env value,
+         *         unreadable CA file or access-code file.
+         */
+        public function __construct(#[\SensitiveParameter] array $options = []) {}
+
+        /** `GET /health`: `['status' => 'healthy'|'degraded', 'version', 'timestamp' => int, 'env' => [...], 'components' => [...], 'system' => [...]]`. */
+        public function health(): array {}
+
+        /** `GET /version`: `['version', 'api_name', 'docs_url', 'features' => string[]]`. */
+        public function version(): array {}
+
+        /**
+         * `POST /token` (form-encoded; never retried) with a username or an email.
+         *
+         * @return array{access_token: string, token_type: string, expires_at: ?int}
+         * @throws ApiException UNAUTHORIZED for a wrong username or password.
+         */
+        public function login(string $usernameOrEmail, #[\SensitiveParameter] string $password): array {}
+
+        /**
+         * `POST /users/?create_demo_data=false` with the access code: `$user` = `['username',
+         * 'email', 'password', 'full_name'?]`; `is_admin` is accepted and never sent.
+         *
+         * @return array the new user (`id`, `username`, `email`, `full_name`, `is_admin`, `created_at`)
+         * @throws ApiException CONFLICT ("Email already registered" / "Username already
+         *         registered"), UNAUTHORIZED ("Access code required"), VALIDATION.
+         */
+        public function register(#[\SensitiveParameter] array $user): array {}
+
+        /** `GET /users/me/`: the token's user (`id`, `username`, `email`, `full_name`, `is_admin`, `created_at`). */
+        public function me(#[\SensitiveParameter] string $token): array {}
+
+        /** `DELETE /users/me/`: deletes the caller's account and everything it owns. */
+        public function deleteMe(#[\SensitiveParameter] string $token): void {}
+
+        /** `GET /users/search`: users whose username or full name contains `$q` (case-insensitive), without the caller. */
+        public function searchUsers(#[\SensitiveParameter] string $token, string $q, int $limit = 20): array {}
+
+        /** `POST /users/me/presence`: `$presence` = `['is_online'?, 'status'? => 'online'|'away'|'busy'|'offline', 'current_activity'?, 'status_message'?]`. */
+        public function setPresence(#[\SensitiveParameter] string $token, array $presence): array {}
+
+        /** `GET /users/{username}/presence`. */
+        public function presence(#[\SensitiveParameter] string $token, string $username): array {}
+
+        /** `GET /users/presence?user_ids=…` (`[]`: the first 100 users): `[['user_id', 'status', 'last_seen', 'is_typing'], …]`. */
+        public function presenceList(#[\SensitiveParameter] string $token, array $userIds = []): array {}
+
+        /** `GET /content/public/blog`: published posts, newest first. */
+        public function publicBlog(?int $limit = null): array {}
+
+        /** `GET /content/public/blog/{slug}` (published only). */
+        public function publicBlogPost(string $slug): array {}
+
+        /** `GET /content/admin/blog-posts` (admin). */
+        public function adminBlogPosts(#[\SensitiveParameter] string $token): array {}
+
+        /** `POST /content/admin/blog-posts` (admin): `$post` = `['slug', 'title', 'body_markdown', 'summary'?, 'tags'?, 'hero_image_url'?, 'status'?, 'published_at'?, 'file_path'?]`. */
+        public function createBlogPost(#[\SensitiveParameter] string $token, array $post): array {}
+
+        /** `PUT /content/admin/blog-posts/{slug}` (admin): only the keys given change. */
+        public function updateBlogPost(#[\SensitiveParameter] string $token, string $slug, array $patch): array {}
+
+        /** `DELETE /content/admin/blog-posts/{slug}` (admin). */
+        public function deleteBlogPost(#[\SensitiveParameter] string $token, string $slug): void {}
+
+        /** `GET /content/public/pages/{slug}` (published only). */
+        public function publicPage(string $slug): array {}
+
+        /** `GET /content/admin/pages` (admin). */
+        public function adminPages(#[\SensitiveParameter] string $token): array {}
+
+        /** `POST /content/admin/pages` (admin): `$page` = `['slug', 'title', 'summary'?, 'hero_image_url'?, 'sections'?, 'nav_links'?, 'theme'?, 'is_published'?]`. */
+        public function createPage(#[\SensitiveParameter] string $token, array $page): array {}
+
+        /** `PUT /content/admin/pages/{id}` (admin): only the keys given change. */
+        public function updatePage(#[\SensitiveParameter] string $token, int $id, array $patch): array {}
+
+        /** `DELETE /content/admin/pages/{id}` (admin). */
+        public function deletePage(#[\SensitiveParameter] string $token, int $id): void {}
+
+        /** `GET /content/public/photo-albums`. */
+        public function publicAlbums(): array {}
+
+        /** `GET /content/public/photo-albums/{slug}`. */
+        public function publicAlbum(string $slug): array {}
+
+        /** `GET /content/admin/photo-albums` (admin). */
+        public function adminAlbums(#[\SensitiveParameter] string $token): array {}
+
+        /** `POST /content/admin/photo-albums` (admin): `$album` = `['slug', 'title', 'description'?, 'cover_image_url'?, 'hero_text'?, 'photos'?, 'is_public'?]`. */
+        public function createAlbum(#[\SensitiveParameter] string $token, array $album): array {}
+
+        /** `PUT /content/admin/photo-albums/{id}` (admin): only the keys given change. */
+        public function updateAlbum(#[\SensitiveParameter] string $token, int $id, array $patch): array {}
+
+        /** `DELETE /content/admin/photo-albums/{id}` (admin). */
+        public function deleteAlbum(#[\SensitiveParameter] string $token, int $id): void {}
+
+        /**
+         * `POST /content/admin/media` (admin, multipart; never retried): the file at `$path`,
+         * streamed from disk. Options `title`, `filename` (default: the file's name),
+         * `content_type` (default: from the name).
+         *
+         * @throws ApiException REQUEST, before anything is sent, for a file over
+         *         `max_upload_bytes`, unreadable or not a regular file.
+         */
+        public function uploadMedia(#[\SensitiveParameter] string $token, string $path, array $options = []): array {}
+
+        /** Like `uploadMedia()` with the bytes in memory; options `title`, `content_type`. */
+        public function uploadMediaBytes(#[\SensitiveParameter] string $token, string $bytes, string $filename, array $options = []): array {}
+
+        /** `GET /content/admin/media` (admin): newest first. */
+        public function listMedia(#[\SensitiveParameter] string $token): array {}
+
+        /** `GET /social/circles`: the caller's circles. */
+        public function circles(#[\SensitiveParameter] string $token): array {}
+
+        /** `POST /social/circles`: `$circle` = `['name', 'description'?, 'emoji'?, 'theme_color'?, 'vibe'?]`. */
+        public function createCircle(#[\SensitiveParameter] string $token, array $circle): array {}
+
+        /** `POST /social/circles/join?invite_code=…`. */
+        public function joinCircle(#[\SensitiveParameter] string $token, string $inviteCode): array {}
+
+        /** `GET /social/circles/{id}/pulses`: the latest 25, newest first. */
+        public function pulses(#[\SensitiveParameter] string $token, int $circleId): array {}
+
+        /** `POST /social/circles/{id}/pulses`: `$pulse` = `['message', 'mood'?, 'attachments'?]`. */
+        public function postPulse(#[\SensitiveParameter] string $token, int $circleId, array $pulse): array {}
+
+        /**
+         * `POST /ai/chat` (never retried). Options `history` (`[['role' => 'user'|'assistant'|'system', 'content' => …], …]`),
+         * `model` (`'<provider>:<model>'`).
+         *
+         * @return array{response: string, model: string, provider: string, mock: bool}
+         *         (`mock`: Halext's fallback answered, no real AI backend was reachable)
+         */
+        public function chat(#[\SensitiveParameter] string $token, string $prompt, array $options = []): array {}
+
+        /**
+         * `POST /ai/chat/stream`: calls `$onChunk(string $chunk)` for each piece of the answer
+         * as it arrives; returning `false` stops the stream (the connection is closed). An
+         * exception thrown by `$onChunk` stops the stream and is thrown to the caller
+         * unchanged. Do not call the client from inside `$onChunk` (ApiException REQUEST).
+         * Options as for `chat()`.
+         *
+         * @return array{model: ?string, text: string, chunks: int, stopped: bool}
+         */
+        public function chatStream(#[\SensitiveParameter] string $token, string $prompt, callable $onChunk, array $options = []): array {}
+
+        /**
+         * Asks `POST /ai/chat` a question with context from the site: `$snippets` =
+         * `[['source' => 'forum', 'title' => …, 'text' => …], …]`, most relevant first, quoted
+         * in delimited blocks within a budget. Options `site` (default `'this site'`),
+         * `budget_chars` (default 6000), `model`, `history`.
+         *
+         * @return array{response: string, model: string, provider: string, mock: bool, snippets_used: int, snippets_truncated: int, snippets_dropped: int}
+         */
+        public function chatWithContext(#[\SensitiveParameter] string $token, string $question, array $snippets, array $options = []): array {}
+
+        /** `GET /ai/models` (options `provider`, `limit` 1–500). Note: Halext also makes the first listed model its default. */
+        public function models(#[\SensitiveParameter] string $token, array $options = []): array {}
+
+        /** `GET /integrations/openwebui`: `['enabled' => bool, 'url' => ?string]`. */
+        public function openWebUiStatus(): array {}
+
+        /** `GET /integrations/openwebui/sync/status` (ApiException SERVER 503 when sync is off). */
+        public function openWebUiSyncStatus(#[\SensitiveParameter] string $token): array {}
+
+        /** `POST /integrations/openwebui/sync/user`: `['success' => bool, 'action', 'user_id', 'message', 'error']`. */
+        public function openWebUiSyncUser(#[\SensitiveParameter] string $token): array {}
+
+        /**
+         * `POST /integrations/openwebui/sso`: a sign-in link to redirect the browser to. The URL
+         * and token are credentials: do not log them.
+         *
+         * @return array{sso_url: string, token: string, expires_in: int}
+         */
+        public function openWebUiSso(#[\SensitiveParameter] string $token, ?string $redirectTo = null): array {}
+
+        /**
+         * The token's user, asked of Halext (`GET /users/me/`) and cached per process: at most
+         * 60 s and never past the token's `exp`; failures are never cached.
+         *
+         * @throws ApiException UNAUTHORIZED for an expired, invalid or deleted user's token.
+         */
+        public function validateRemote(#[\SensitiveParameter] string $token): array {}
+
+        /**
+         * Any route: `$path` is the bare path with its exact trailing slash (`/users/me/`);
+         * options `token` (bearer), `query` (`['name' => scalar, …]`, order kept), `json` (the
+         * body). Returns the decoded JSON, `null` for an empty answer, or a string for a
+         * non-JSON text answer. GET/PUT/DELETE are retried like the typed methods.
+         *
+         * @return mixed
+         */
+        public function request(string $method, string $path, #[\SensitiveParameter] array $options = []): mixed {}
+    }
 }
 
 

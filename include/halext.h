@@ -229,6 +229,15 @@ typedef struct Profile Profile;
 typedef struct halext_claims halext_claims;
 
 /**
+ * A Halext API client: an opaque handle. Create it with `halext_client_new` or
+ * `halext_client_from_env`; free it with `halext_client_free`. Immutable: one client may be
+ * used from several threads (calls take turns on the library's per-process runtime); keep it
+ * for the life of the program so its keep-alive connection is reused. Usable in a child after
+ * `fork()` (the child opens its own connection).
+ */
+typedef struct halext_client halext_client;
+
+/**
  * A secret held by the library: an opaque handle. Create it with `halext_secret_new`,
  * `halext_secret_from_env` or `halext_secret_from_file`; free it with `halext_secret_free`.
  * Immutable: may be shared between threads.
@@ -242,6 +251,15 @@ typedef struct halext_secret halext_secret;
  * (its caches are internally synchronised); keep it for the life of the program so they help.
  */
 typedef struct halext_validator halext_validator;
+
+/**
+ * Called by `halext_client_chat_stream` for each chunk of the answer, in order: `chunk` is
+ * the chunk's text (UTF-8, NUL-terminated, `len` bytes without the NUL; valid only during the
+ * call), `user_data` what the caller passed. Return `true` to go on, `false` to stop (the
+ * connection is closed). The callback must return normally (no `longjmp` across it) and must
+ * not call the same `halext_client` (such a call fails with `HALEXT_STATUS_API_REQUEST`).
+ */
+typedef bool (*halext_chunk_callback)(void *user_data, const char *chunk, size_t len);
 
 #ifdef __cplusplus
 extern "C" {
@@ -322,6 +340,12 @@ enum halext_status halext_last_error_message_copy(char *buf, size_t len, size_t 
  * Writes the last error as a JSON object to `*out_json`:
  * `{"status":104,"name":"token.expired","message":"..."}` (keys in this order), or
  * `{"status":0,"name":"ok","message":""}` when there is no error.
+ *
+ * An API client error (`HALEXT_STATUS_API_*`, codes 200–211) adds
+ * `"http_status"` (the HTTP status, or `null` when no answer arrived), `"detail"` (the server's
+ * `detail` or the start of its body, or `null`), `"field_errors"` (a 422's
+ * `[{"loc":["body","email"],"msg":"...","type":"missing","field":"email"}]`, else `[]`) and
+ * `"retry_after"` (a 429's `Retry-After` in seconds, else `null`).
  *
  * The string is allocated by the library: free it with `halext_string_free` (not `free`).
  * Returns `HALEXT_STATUS_OK`, or `HALEXT_STATUS_INVALID_ARGUMENT` when `out_json` is NULL.
@@ -574,6 +598,792 @@ enum halext_status halext_claims_json(const struct halext_claims *claims, char *
  * `claims` must be NULL or a handle from `halext_validator_validate`, not yet freed.
  */
 void halext_claims_free(struct halext_claims *claims);
+
+/**
+ * A client from named options, given as a JSON object (UTF-8, NUL-terminated; NULL or `{}` for
+ * none): the options of PHP's `Halext\Client` — `url` (required: base URL with or without
+ * `/api`), `timeout_ms` (per attempt, default 10000, 0 = none), `connect_timeout_ms` (3000),
+ * `retries` (extra attempts for GET/PUT/DELETE on connection failures, 5xx and 429; default
+ * 2), `retry_base_ms` (100), `retry_max_ms` (2000; also the longest `Retry-After` honoured),
+ * `user_agent`, `proxy`, `ca_file` (extra PEM roots), `max_upload_bytes` (26214400).
+ * Integers may be given as numbers or decimal strings. Nothing is read from the environment
+ * (use `halext_client_from_env` for that).
+ *
+ * `access_code` (may be NULL) is the registration access code (sent as `X-Halext-Code` on
+ * `halext_client_register` only); it is copied, so it may be freed right after.
+ *
+ * No connection is opened and no thread started here (that happens on the first call, per
+ * process). Errors: `HALEXT_STATUS_CONFIG` for an unknown option (the message lists the known
+ * ones), a wrong type, a missing or invalid URL, an unreadable CA file, a bad proxy URL;
+ * `HALEXT_STATUS_INVALID_ARGUMENT` for JSON that does not parse, a JSON value that is not an
+ * object, a NULL `out`. On error `*out` is NULL. Free the result with `halext_client_free`.
+ *
+ * # Safety
+ * `options_json` must be NULL or a NUL-terminated string; `access_code` NULL or a live
+ * `halext_secret`; `out` NULL or a writable `halext_client *`.
+ */
+enum halext_status halext_client_new(const char *options_json,
+                                     const struct halext_secret *access_code,
+                                     struct halext_client **out);
+
+/**
+ * A client configured from the environment: `HALEXT_URL` (required), `HALEXT_ACCESS_CODE` /
+ * `HALEXT_ACCESS_CODE_FILE`, `HALEXT_TIMEOUT_MS`, `HALEXT_CONNECT_TIMEOUT_MS`,
+ * `HALEXT_RETRIES`, `HALEXT_RETRY_BASE_MS`, `HALEXT_RETRY_MAX_MS`, `HALEXT_POOL_IDLE_MS`,
+ * `HALEXT_USER_AGENT`, `HALEXT_PROXY`, `HALEXT_CA_FILE`, `HALEXT_MAX_UPLOAD_BYTES`,
+ * `HALEXT_VALIDATION_CACHE_TTL_MS`, `HALEXT_VALIDATION_CACHE_SIZE`, `HALEXT_DIRECT_HTTP`
+ * (docs/api-client.md has the table).
+ *
+ * Errors: `HALEXT_STATUS_CONFIG` naming the variable (never a secret value); on error `*out`
+ * is NULL. Reads the environment: do not race it with `setenv` on other threads.
+ *
+ * # Safety
+ * `out` must be NULL or point to a writable `halext_client *`.
+ */
+enum halext_status halext_client_from_env(struct halext_client **out);
+
+/**
+ * Frees a client (closing its connection once no call is running on it). NULL is a no-op.
+ * Never fails; does not touch the last error.
+ *
+ * # Safety
+ * `client` must be NULL or a client from `halext_client_new`/`_from_env`, not yet freed and
+ * not in use by another thread.
+ */
+void halext_client_free(struct halext_client *client);
+
+/**
+ * Any route, for routes without a dedicated function (and planned ones): `method` (`"GET"`,
+ * `"POST"`, ..., case-insensitive), `path` (the bare path with its exact trailing slash, e.g.
+ * `"/users/me/"`; no query), `token` (NULL: no `Authorization`), `query_json` (NULL or a JSON
+ * object of name → string/number/bool, sent sorted by name), `body_json` (NULL: no body; any
+ * JSON value: sent as the JSON body).
+ *
+ * `*out_json` receives the answer's JSON (`null` for an empty answer, a JSON string for a
+ * non-JSON text answer). GET/HEAD/PUT/DELETE are retried like the dedicated functions.
+ *
+ * Errors: `HALEXT_STATUS_API_*`; `HALEXT_STATUS_API_REQUEST` for a malformed path;
+ * `HALEXT_STATUS_INVALID_ARGUMENT` for a bad method, JSON that does not parse, a query value
+ * that is not a scalar, NULL `client`/`method`/`path`/`out_json`. Blocks until the answer
+ * (bounded by the timeouts). Thread-safe.
+ *
+ * # Safety
+ * String arguments must be NULL or NUL-terminated; `client` NULL or live; `out_json` NULL or a
+ * writable `char *`.
+ */
+enum halext_status halext_client_request(const struct halext_client *client,
+                                         const char *method,
+                                         const char *path,
+                                         const char *token,
+                                         const char *query_json,
+                                         const char *body_json,
+                                         char **out_json);
+
+/**
+ * `GET /content/public/blog?limit=`: published posts, newest `published_at` first.
+ * `limit` < 0 lets the server choose.
+ *
+ * Errors: the route's `HALEXT_STATUS_API_*`; `HALEXT_STATUS_INVALID_ARGUMENT` for a NULL or
+ * malformed argument. `*out_json` (NULL on error) is freed with `halext_string_free`.
+ * Blocks until the answer (bounded by the client's timeouts); thread-safe.
+ *
+ * # Safety
+ * String arguments: NULL or NUL-terminated; `client`: NULL or live; `out_json`: NULL or a
+ * writable `char *`.
+ */
+enum halext_status halext_client_public_blog(const struct halext_client *client,
+                                             int64_t limit,
+                                             char **out_json);
+
+/**
+ * `GET /content/public/blog/{slug}` (published only; `HALEXT_STATUS_API_NOT_FOUND` otherwise).
+ *
+ * Errors: the route's `HALEXT_STATUS_API_*`; `HALEXT_STATUS_INVALID_ARGUMENT` for a NULL or
+ * malformed argument. `*out_json` (NULL on error) is freed with `halext_string_free`.
+ * Blocks until the answer (bounded by the client's timeouts); thread-safe.
+ *
+ * # Safety
+ * String arguments: NULL or NUL-terminated; `client`: NULL or live; `out_json`: NULL or a
+ * writable `char *`.
+ */
+enum halext_status halext_client_public_blog_post(const struct halext_client *client,
+                                                  const char *slug,
+                                                  char **out_json);
+
+/**
+ * `GET /content/admin/blog-posts` (admin): every post, newest created first.
+ *
+ * Errors: the route's `HALEXT_STATUS_API_*`; `HALEXT_STATUS_INVALID_ARGUMENT` for a NULL or
+ * malformed argument. `*out_json` (NULL on error) is freed with `halext_string_free`.
+ * Blocks until the answer (bounded by the client's timeouts); thread-safe.
+ *
+ * # Safety
+ * String arguments: NULL or NUL-terminated; `client`: NULL or live; `out_json`: NULL or a
+ * writable `char *`.
+ */
+enum halext_status halext_client_admin_blog_posts(const struct halext_client *client,
+                                                  const char *token,
+                                                  char **out_json);
+
+/**
+ * `POST /content/admin/blog-posts` (admin; never retried): `post_json` = `{"slug", "title",
+ * "body_markdown", "summary"?, "tags"?, "hero_image_url"?, "status"? ("draft"|"published"),
+ * "published_at"? (RFC 3339), "file_path"?}`.
+ *
+ * Errors: the route's `HALEXT_STATUS_API_*`; `HALEXT_STATUS_INVALID_ARGUMENT` for a NULL or
+ * malformed argument. `*out_json` (NULL on error) is freed with `halext_string_free`.
+ * Blocks until the answer (bounded by the client's timeouts); thread-safe.
+ *
+ * # Safety
+ * String arguments: NULL or NUL-terminated; `client`: NULL or live; `out_json`: NULL or a
+ * writable `char *`.
+ */
+enum halext_status halext_client_create_blog_post(const struct halext_client *client,
+                                                  const char *token,
+                                                  const char *post_json,
+                                                  char **out_json);
+
+/**
+ * `PUT /content/admin/blog-posts/{slug}` (admin): `patch_json` has any of the create keys but
+ * `slug`; publishing without `published_at` stamps the current time.
+ *
+ * Errors: the route's `HALEXT_STATUS_API_*`; `HALEXT_STATUS_INVALID_ARGUMENT` for a NULL or
+ * malformed argument. `*out_json` (NULL on error) is freed with `halext_string_free`.
+ * Blocks until the answer (bounded by the client's timeouts); thread-safe.
+ *
+ * # Safety
+ * String arguments: NULL or NUL-terminated; `client`: NULL or live; `out_json`: NULL or a
+ * writable `char *`.
+ */
+enum halext_status halext_client_update_blog_post(const struct halext_client *client,
+                                                  const char *token,
+                                                  const char *slug,
+                                                  const char *patch_json,
+                                                  char **out_json);
+
+/**
+ * `DELETE /content/admin/blog-posts/{slug}` (admin). No output.
+ *
+ * Errors: the route's `HALEXT_STATUS_API_*`; `HALEXT_STATUS_INVALID_ARGUMENT` for a NULL or
+ * malformed argument.
+ * Blocks until the answer (bounded by the client's timeouts); thread-safe.
+ *
+ * # Safety
+ * String arguments: NULL or NUL-terminated; `client`: NULL or live.
+ */
+enum halext_status halext_client_delete_blog_post(const struct halext_client *client,
+                                                  const char *token,
+                                                  const char *slug);
+
+/**
+ * `GET /content/public/pages/{slug}` (published pages only).
+ *
+ * Errors: the route's `HALEXT_STATUS_API_*`; `HALEXT_STATUS_INVALID_ARGUMENT` for a NULL or
+ * malformed argument. `*out_json` (NULL on error) is freed with `halext_string_free`.
+ * Blocks until the answer (bounded by the client's timeouts); thread-safe.
+ *
+ * # Safety
+ * String arguments: NULL or NUL-terminated; `client`: NULL or live; `out_json`: NULL or a
+ * writable `char *`.
+ */
+enum halext_status halext_client_public_page(const struct halext_client *client,
+                                             const char *slug,
+                                             char **out_json);
+
+/**
+ * `GET /content/admin/pages` (admin).
+ *
+ * Errors: the route's `HALEXT_STATUS_API_*`; `HALEXT_STATUS_INVALID_ARGUMENT` for a NULL or
+ * malformed argument. `*out_json` (NULL on error) is freed with `halext_string_free`.
+ * Blocks until the answer (bounded by the client's timeouts); thread-safe.
+ *
+ * # Safety
+ * String arguments: NULL or NUL-terminated; `client`: NULL or live; `out_json`: NULL or a
+ * writable `char *`.
+ */
+enum halext_status halext_client_admin_pages(const struct halext_client *client,
+                                             const char *token,
+                                             char **out_json);
+
+/**
+ * `POST /content/admin/pages` (admin; never retried): `page_json` = `{"slug", "title", "summary"?,
+ * "hero_image_url"?, "sections"?, "nav_links"?, "theme"?, "is_published"?}`.
+ *
+ * Errors: the route's `HALEXT_STATUS_API_*`; `HALEXT_STATUS_INVALID_ARGUMENT` for a NULL or
+ * malformed argument. `*out_json` (NULL on error) is freed with `halext_string_free`.
+ * Blocks until the answer (bounded by the client's timeouts); thread-safe.
+ *
+ * # Safety
+ * String arguments: NULL or NUL-terminated; `client`: NULL or live; `out_json`: NULL or a
+ * writable `char *`.
+ */
+enum halext_status halext_client_create_page(const struct halext_client *client,
+                                             const char *token,
+                                             const char *page_json,
+                                             char **out_json);
+
+/**
+ * `PUT /content/admin/pages/{page_id}` (admin): any create key but `slug`.
+ *
+ * Errors: the route's `HALEXT_STATUS_API_*`; `HALEXT_STATUS_INVALID_ARGUMENT` for a NULL or
+ * malformed argument. `*out_json` (NULL on error) is freed with `halext_string_free`.
+ * Blocks until the answer (bounded by the client's timeouts); thread-safe.
+ *
+ * # Safety
+ * String arguments: NULL or NUL-terminated; `client`: NULL or live; `out_json`: NULL or a
+ * writable `char *`.
+ */
+enum halext_status halext_client_update_page(const struct halext_client *client,
+                                             const char *token,
+                                             int64_t page_id,
+                                             const char *patch_json,
+                                             char **out_json);
+
+/**
+ * `DELETE /content/admin/pages/{page_id}` (admin). No output.
+ *
+ * Errors: the route's `HALEXT_STATUS_API_*`; `HALEXT_STATUS_INVALID_ARGUMENT` for a NULL or
+ * malformed argument.
+ * Blocks until the answer (bounded by the client's timeouts); thread-safe.
+ *
+ * # Safety
+ * String arguments: NULL or NUL-terminated; `client`: NULL or live.
+ */
+enum halext_status halext_client_delete_page(const struct halext_client *client,
+                                             const char *token,
+                                             int64_t page_id);
+
+/**
+ * `GET /content/public/photo-albums`: public albums by slug.
+ *
+ * Errors: the route's `HALEXT_STATUS_API_*`; `HALEXT_STATUS_INVALID_ARGUMENT` for a NULL or
+ * malformed argument. `*out_json` (NULL on error) is freed with `halext_string_free`.
+ * Blocks until the answer (bounded by the client's timeouts); thread-safe.
+ *
+ * # Safety
+ * String arguments: NULL or NUL-terminated; `client`: NULL or live; `out_json`: NULL or a
+ * writable `char *`.
+ */
+enum halext_status halext_client_public_albums(const struct halext_client *client, char **out_json);
+
+/**
+ * `GET /content/public/photo-albums/{slug}`.
+ *
+ * Errors: the route's `HALEXT_STATUS_API_*`; `HALEXT_STATUS_INVALID_ARGUMENT` for a NULL or
+ * malformed argument. `*out_json` (NULL on error) is freed with `halext_string_free`.
+ * Blocks until the answer (bounded by the client's timeouts); thread-safe.
+ *
+ * # Safety
+ * String arguments: NULL or NUL-terminated; `client`: NULL or live; `out_json`: NULL or a
+ * writable `char *`.
+ */
+enum halext_status halext_client_public_album(const struct halext_client *client,
+                                              const char *slug,
+                                              char **out_json);
+
+/**
+ * `GET /content/admin/photo-albums` (admin).
+ *
+ * Errors: the route's `HALEXT_STATUS_API_*`; `HALEXT_STATUS_INVALID_ARGUMENT` for a NULL or
+ * malformed argument. `*out_json` (NULL on error) is freed with `halext_string_free`.
+ * Blocks until the answer (bounded by the client's timeouts); thread-safe.
+ *
+ * # Safety
+ * String arguments: NULL or NUL-terminated; `client`: NULL or live; `out_json`: NULL or a
+ * writable `char *`.
+ */
+enum halext_status halext_client_admin_albums(const struct halext_client *client,
+                                              const char *token,
+                                              char **out_json);
+
+/**
+ * `POST /content/admin/photo-albums` (admin; never retried): `album_json` = `{"slug", "title",
+ * "description"?, "cover_image_url"?, "hero_text"?, "photos"?, "is_public"?}`.
+ *
+ * Errors: the route's `HALEXT_STATUS_API_*`; `HALEXT_STATUS_INVALID_ARGUMENT` for a NULL or
+ * malformed argument. `*out_json` (NULL on error) is freed with `halext_string_free`.
+ * Blocks until the answer (bounded by the client's timeouts); thread-safe.
+ *
+ * # Safety
+ * String arguments: NULL or NUL-terminated; `client`: NULL or live; `out_json`: NULL or a
+ * writable `char *`.
+ */
+enum halext_status halext_client_create_album(const struct halext_client *client,
+                                              const char *token,
+                                              const char *album_json,
+                                              char **out_json);
+
+/**
+ * `PUT /content/admin/photo-albums/{album_id}` (admin): any create key but `slug`.
+ *
+ * Errors: the route's `HALEXT_STATUS_API_*`; `HALEXT_STATUS_INVALID_ARGUMENT` for a NULL or
+ * malformed argument. `*out_json` (NULL on error) is freed with `halext_string_free`.
+ * Blocks until the answer (bounded by the client's timeouts); thread-safe.
+ *
+ * # Safety
+ * String arguments: NULL or NUL-terminated; `client`: NULL or live; `out_json`: NULL or a
+ * writable `char *`.
+ */
+enum halext_status halext_client_update_album(const struct halext_client *client,
+                                              const char *token,
+                                              int64_t album_id,
+                                              const char *patch_json,
+                                              char **out_json);
+
+/**
+ * `DELETE /content/admin/photo-albums/{album_id}` (admin). No output.
+ *
+ * Errors: the route's `HALEXT_STATUS_API_*`; `HALEXT_STATUS_INVALID_ARGUMENT` for a NULL or
+ * malformed argument.
+ * Blocks until the answer (bounded by the client's timeouts); thread-safe.
+ *
+ * # Safety
+ * String arguments: NULL or NUL-terminated; `client`: NULL or live.
+ */
+enum halext_status halext_client_delete_album(const struct halext_client *client,
+                                              const char *token,
+                                              int64_t album_id);
+
+/**
+ * `POST /content/admin/media` (admin, multipart; never retried): uploads the file at `path`
+ * (bytes: any file name), streamed from disk. `options_json` (may be NULL) = `{"title"?,
+ * "filename"? (default: the file's name), "content_type"? (default: from the name)}`. Writes
+ * the asset (`{"id", "title", "file_path", "public_url", ...}`).
+ *
+ * Errors: `HALEXT_STATUS_API_REQUEST`, before anything is sent, for a file larger than
+ * `max_upload_bytes`, unreadable or not a regular file.
+ *
+ * Errors: the route's `HALEXT_STATUS_API_*`; `HALEXT_STATUS_INVALID_ARGUMENT` for a NULL or
+ * malformed argument. `*out_json` (NULL on error) is freed with `halext_string_free`.
+ * Blocks until the answer (bounded by the client's timeouts); thread-safe.
+ *
+ * # Safety
+ * String arguments: NULL or NUL-terminated; `client`: NULL or live; `out_json`: NULL or a
+ * writable `char *`.
+ */
+enum halext_status halext_client_upload_media(const struct halext_client *client,
+                                              const char *token,
+                                              const char *path,
+                                              const char *options_json,
+                                              char **out_json);
+
+/**
+ * Like `halext_client_upload_media` with the content in memory: `(bytes, len)` under
+ * `filename` (its extension is kept by Halext). `options_json`: `title`, `content_type`
+ * (`filename` here overrides the argument).
+ *
+ * Errors: the route's `HALEXT_STATUS_API_*`; `HALEXT_STATUS_INVALID_ARGUMENT` for a NULL or
+ * malformed argument. `*out_json` (NULL on error) is freed with `halext_string_free`.
+ * Blocks until the answer (bounded by the client's timeouts); thread-safe.
+ *
+ * # Safety
+ * String arguments: NULL or NUL-terminated; `client`: NULL or live; `out_json`: NULL or a
+ * writable `char *`.
+ */
+enum halext_status halext_client_upload_media_bytes(const struct halext_client *client,
+                                                    const char *token,
+                                                    const uint8_t *bytes,
+                                                    size_t len,
+                                                    const char *filename,
+                                                    const char *options_json,
+                                                    char **out_json);
+
+/**
+ * `GET /content/admin/media` (admin): every asset, newest first.
+ *
+ * Errors: the route's `HALEXT_STATUS_API_*`; `HALEXT_STATUS_INVALID_ARGUMENT` for a NULL or
+ * malformed argument. `*out_json` (NULL on error) is freed with `halext_string_free`.
+ * Blocks until the answer (bounded by the client's timeouts); thread-safe.
+ *
+ * # Safety
+ * String arguments: NULL or NUL-terminated; `client`: NULL or live; `out_json`: NULL or a
+ * writable `char *`.
+ */
+enum halext_status halext_client_list_media(const struct halext_client *client,
+                                            const char *token,
+                                            char **out_json);
+
+/**
+ * `GET /social/circles`: the circles the caller belongs to.
+ *
+ * Errors: the route's `HALEXT_STATUS_API_*`; `HALEXT_STATUS_INVALID_ARGUMENT` for a NULL or
+ * malformed argument. `*out_json` (NULL on error) is freed with `halext_string_free`.
+ * Blocks until the answer (bounded by the client's timeouts); thread-safe.
+ *
+ * # Safety
+ * String arguments: NULL or NUL-terminated; `client`: NULL or live; `out_json`: NULL or a
+ * writable `char *`.
+ */
+enum halext_status halext_client_circles(const struct halext_client *client,
+                                         const char *token,
+                                         char **out_json);
+
+/**
+ * `POST /social/circles` (never retried): `circle_json` = `{"name", "description"?, "emoji"?,
+ * "theme_color"?, "vibe"?}`; writes the circle with its `invite_code`.
+ *
+ * Errors: the route's `HALEXT_STATUS_API_*`; `HALEXT_STATUS_INVALID_ARGUMENT` for a NULL or
+ * malformed argument. `*out_json` (NULL on error) is freed with `halext_string_free`.
+ * Blocks until the answer (bounded by the client's timeouts); thread-safe.
+ *
+ * # Safety
+ * String arguments: NULL or NUL-terminated; `client`: NULL or live; `out_json`: NULL or a
+ * writable `char *`.
+ */
+enum halext_status halext_client_create_circle(const struct halext_client *client,
+                                               const char *token,
+                                               const char *circle_json,
+                                               char **out_json);
+
+/**
+ * `POST /social/circles/join?invite_code=`: joins by invite code (harmless twice);
+ * `HALEXT_STATUS_API_NOT_FOUND` for an unknown code.
+ *
+ * Errors: the route's `HALEXT_STATUS_API_*`; `HALEXT_STATUS_INVALID_ARGUMENT` for a NULL or
+ * malformed argument. `*out_json` (NULL on error) is freed with `halext_string_free`.
+ * Blocks until the answer (bounded by the client's timeouts); thread-safe.
+ *
+ * # Safety
+ * String arguments: NULL or NUL-terminated; `client`: NULL or live; `out_json`: NULL or a
+ * writable `char *`.
+ */
+enum halext_status halext_client_join_circle(const struct halext_client *client,
+                                             const char *token,
+                                             const char *invite_code,
+                                             char **out_json);
+
+/**
+ * `GET /social/circles/{circle_id}/pulses`: the latest 25, newest first.
+ *
+ * Errors: the route's `HALEXT_STATUS_API_*`; `HALEXT_STATUS_INVALID_ARGUMENT` for a NULL or
+ * malformed argument. `*out_json` (NULL on error) is freed with `halext_string_free`.
+ * Blocks until the answer (bounded by the client's timeouts); thread-safe.
+ *
+ * # Safety
+ * String arguments: NULL or NUL-terminated; `client`: NULL or live; `out_json`: NULL or a
+ * writable `char *`.
+ */
+enum halext_status halext_client_pulses(const struct halext_client *client,
+                                        const char *token,
+                                        int64_t circle_id,
+                                        char **out_json);
+
+/**
+ * `POST /social/circles/{circle_id}/pulses` (never retried): `pulse_json` = `{"message",
+ * "mood"?, "attachments"?}`; `HALEXT_STATUS_API_NOT_FOUND` when the caller is not a member.
+ *
+ * Errors: the route's `HALEXT_STATUS_API_*`; `HALEXT_STATUS_INVALID_ARGUMENT` for a NULL or
+ * malformed argument. `*out_json` (NULL on error) is freed with `halext_string_free`.
+ * Blocks until the answer (bounded by the client's timeouts); thread-safe.
+ *
+ * # Safety
+ * String arguments: NULL or NUL-terminated; `client`: NULL or live; `out_json`: NULL or a
+ * writable `char *`.
+ */
+enum halext_status halext_client_post_pulse(const struct halext_client *client,
+                                            const char *token,
+                                            int64_t circle_id,
+                                            const char *pulse_json,
+                                            char **out_json);
+
+/**
+ * `POST /ai/chat` (never retried): `request_json` = `{"prompt", "history"? ([{"role", "content"}]),
+ * "model"? ("<provider>:<model>")}`; writes `{"response", "model", "provider", "mock": bool}`
+ * (`mock`: Halext's fallback answered, no AI backend was reachable).
+ *
+ * Errors: the route's `HALEXT_STATUS_API_*`; `HALEXT_STATUS_INVALID_ARGUMENT` for a NULL or
+ * malformed argument. `*out_json` (NULL on error) is freed with `halext_string_free`.
+ * Blocks until the answer (bounded by the client's timeouts); thread-safe.
+ *
+ * # Safety
+ * String arguments: NULL or NUL-terminated; `client`: NULL or live; `out_json`: NULL or a
+ * writable `char *`.
+ */
+enum halext_status halext_client_chat(const struct halext_client *client,
+                                      const char *token,
+                                      const char *request_json,
+                                      char **out_json);
+
+/**
+ * `POST /ai/chat/stream` (never retried): streams the answer to `request_json` (as for
+ * `halext_client_chat`), calling `on_chunk(user_data, chunk, len)` for each piece as it
+ * arrives. Writes `{"model": "<provider>:<model>"|null, "text": "<all chunks delivered>",
+ * "chunks": n, "stopped": bool}` (`stopped`: the callback returned `false`).
+ *
+ * Each chunk waits at most the client's `timeout_ms` (`HALEXT_STATUS_API_TIMEOUT`); a stream
+ * that breaks or ends without Halext's `[DONE]` is `HALEXT_STATUS_API_TRANSPORT` (chunks
+ * already delivered stay delivered). `HALEXT_STATUS_INVALID_ARGUMENT` when `on_chunk` is NULL.
+ * Blocks until the stream ends; thread-safe; `*out_json` is freed with `halext_string_free`.
+ *
+ * # Safety
+ * As for every function of this module; `on_chunk` must be safe to call with `user_data`.
+ */
+enum halext_status halext_client_chat_stream(const struct halext_client *client,
+                                             const char *token,
+                                             const char *request_json,
+                                             halext_chunk_callback on_chunk,
+                                             void *user_data,
+                                             char **out_json);
+
+/**
+ * Asks `POST /ai/chat` a question with the site's context: `request_json` = `{"site",
+ * "question", "snippets"? ([{"source"?, "title"?, "text"}], most relevant first), "budget_chars"?
+ * (default 6000), "model"?, "history"?}`. Writes `{"response", "model", "provider", "mock",
+ * "snippets_used", "snippets_truncated", "snippets_dropped"}` (docs/api-client.md: the prompt layout).
+ *
+ * Errors: the route's `HALEXT_STATUS_API_*`; `HALEXT_STATUS_INVALID_ARGUMENT` for a NULL or
+ * malformed argument. `*out_json` (NULL on error) is freed with `halext_string_free`.
+ * Blocks until the answer (bounded by the client's timeouts); thread-safe.
+ *
+ * # Safety
+ * String arguments: NULL or NUL-terminated; `client`: NULL or live; `out_json`: NULL or a
+ * writable `char *`.
+ */
+enum halext_status halext_client_chat_with_context(const struct halext_client *client,
+                                                   const char *token,
+                                                   const char *request_json,
+                                                   char **out_json);
+
+/**
+ * `GET /ai/models`: `query_json` NULL or `{"provider"?, "limit"? (1–500)}`. Note: Halext also makes
+ * the first listed model its global default.
+ *
+ * Errors: the route's `HALEXT_STATUS_API_*`; `HALEXT_STATUS_INVALID_ARGUMENT` for a NULL or
+ * malformed argument. `*out_json` (NULL on error) is freed with `halext_string_free`.
+ * Blocks until the answer (bounded by the client's timeouts); thread-safe.
+ *
+ * # Safety
+ * String arguments: NULL or NUL-terminated; `client`: NULL or live; `out_json`: NULL or a
+ * writable `char *`.
+ */
+enum halext_status halext_client_models(const struct halext_client *client,
+                                        const char *token,
+                                        const char *query_json,
+                                        char **out_json);
+
+/**
+ * `GET /integrations/openwebui` (no auth): `{"enabled", "url"}`.
+ *
+ * Errors: the route's `HALEXT_STATUS_API_*`; `HALEXT_STATUS_INVALID_ARGUMENT` for a NULL or
+ * malformed argument. `*out_json` (NULL on error) is freed with `halext_string_free`.
+ * Blocks until the answer (bounded by the client's timeouts); thread-safe.
+ *
+ * # Safety
+ * String arguments: NULL or NUL-terminated; `client`: NULL or live; `out_json`: NULL or a
+ * writable `char *`.
+ */
+enum halext_status halext_client_openwebui_status(const struct halext_client *client,
+                                                  char **out_json);
+
+/**
+ * `GET /integrations/openwebui/sync/status` (`HALEXT_STATUS_API_SERVER` 503 when sync is off).
+ *
+ * Errors: the route's `HALEXT_STATUS_API_*`; `HALEXT_STATUS_INVALID_ARGUMENT` for a NULL or
+ * malformed argument. `*out_json` (NULL on error) is freed with `halext_string_free`.
+ * Blocks until the answer (bounded by the client's timeouts); thread-safe.
+ *
+ * # Safety
+ * String arguments: NULL or NUL-terminated; `client`: NULL or live; `out_json`: NULL or a
+ * writable `char *`.
+ */
+enum halext_status halext_client_openwebui_sync_status(const struct halext_client *client,
+                                                       const char *token,
+                                                       char **out_json);
+
+/**
+ * `POST /integrations/openwebui/sync/user`: provisions the caller in OpenWebUI; `{"success",
+ * "action", "user_id", "message", "error"}` (check `success`).
+ *
+ * Errors: the route's `HALEXT_STATUS_API_*`; `HALEXT_STATUS_INVALID_ARGUMENT` for a NULL or
+ * malformed argument. `*out_json` (NULL on error) is freed with `halext_string_free`.
+ * Blocks until the answer (bounded by the client's timeouts); thread-safe.
+ *
+ * # Safety
+ * String arguments: NULL or NUL-terminated; `client`: NULL or live; `out_json`: NULL or a
+ * writable `char *`.
+ */
+enum halext_status halext_client_openwebui_sync_user(const struct halext_client *client,
+                                                     const char *token,
+                                                     char **out_json);
+
+/**
+ * `POST /integrations/openwebui/sso`: a sign-in link `{"sso_url", "token", "expires_in"}` for
+ * the caller (`redirect_to` may be NULL). The URL and token are credentials: never log them.
+ *
+ * Errors: the route's `HALEXT_STATUS_API_*`; `HALEXT_STATUS_INVALID_ARGUMENT` for a NULL or
+ * malformed argument. `*out_json` (NULL on error) is freed with `halext_string_free`.
+ * Blocks until the answer (bounded by the client's timeouts); thread-safe.
+ *
+ * # Safety
+ * String arguments: NULL or NUL-terminated; `client`: NULL or live; `out_json`: NULL or a
+ * writable `char *`.
+ */
+enum halext_status halext_client_openwebui_sso(const struct halext_client *client,
+                                               const char *token,
+                                               const char *redirect_to,
+                                               char **out_json);
+
+/**
+ * Validates `token` by asking Halext (`GET /users/me/`), with the client's cache (at most
+ * `HALEXT_VALIDATION_CACHE_TTL_MS`, never past the token's `exp`; failures never cached):
+ * writes `{"user": {...}, "cached": bool}`.
+ *
+ * Errors: the route's `HALEXT_STATUS_API_*`; `HALEXT_STATUS_INVALID_ARGUMENT` for a NULL or
+ * malformed argument. `*out_json` (NULL on error) is freed with `halext_string_free`.
+ * Blocks until the answer (bounded by the client's timeouts); thread-safe.
+ *
+ * # Safety
+ * String arguments: NULL or NUL-terminated; `client`: NULL or live; `out_json`: NULL or a
+ * writable `char *`.
+ */
+enum halext_status halext_client_validate_remote(const struct halext_client *client,
+                                                 const char *token,
+                                                 char **out_json);
+
+/**
+ * `GET /health` (no auth): `{"status": "healthy"|"degraded", "version", "timestamp", "env",
+ * "components", "system"}` in `*out_json` (free with `halext_string_free`).
+ *
+ * Errors: `HALEXT_STATUS_API_*` (connect, timeout, 5xx, decode), `INVALID_ARGUMENT` for a NULL
+ * argument. Blocks until the answer. Thread-safe.
+ *
+ * # Safety
+ * `client` must be NULL or live; `out_json` NULL or a writable `char *`.
+ */
+enum halext_status halext_client_health(const struct halext_client *client, char **out_json);
+
+/**
+ * `GET /version` (no auth): `{"version", "api_name", "docs_url", "features": [...]}`.
+ *
+ * Errors, blocking and thread safety as for `halext_client_health`.
+ *
+ * # Safety
+ * As for `halext_client_health`.
+ */
+enum halext_status halext_client_version(const struct halext_client *client, char **out_json);
+
+/**
+ * `POST /token` (form-encoded, never retried): logs in with a username **or an email** and a
+ * password (UTF-8), and writes `{"access_token": "...", "token_type": "bearer",
+ * "expires_at": 1764432000}` (`expires_at`: the token's `exp`, Unix seconds, `null` if absent)
+ * to `*out_json`. The token is a credential: free the JSON with `halext_string_free` (which
+ * zeroes it) and do not log it.
+ *
+ * Errors: `HALEXT_STATUS_API_UNAUTHORIZED` for a wrong username or password;
+ * `HALEXT_STATUS_API_SERVER` (500) when Halext cannot verify the stored hash (an imported
+ * non-pbkdf2 hash); other `HALEXT_STATUS_API_*`; `INVALID_ARGUMENT` for NULL or non-UTF-8
+ * arguments. The password is never part of a message.
+ *
+ * # Safety
+ * String arguments must be NULL or NUL-terminated; `client` NULL or live; `out_json` NULL or
+ * a writable `char *`.
+ */
+enum halext_status halext_client_login(const struct halext_client *client,
+                                       const char *username_or_email,
+                                       const char *password,
+                                       char **out_json);
+
+/**
+ * `POST /users/?create_demo_data=false` with the client's access code (`X-Halext-Code`):
+ * registers `user_json` = `{"username", "email", "password", "full_name"?}` (`is_admin` is
+ * accepted and never sent) and writes the new user (`{"id", "username", "email", "full_name",
+ * "is_admin", "created_at"}`) to `*out_json`. Never retried.
+ *
+ * Errors: `HALEXT_STATUS_API_CONFLICT` ("Email already registered" / "Username already
+ * registered"), `HALEXT_STATUS_API_UNAUTHORIZED` ("Access code required"),
+ * `HALEXT_STATUS_API_VALIDATION`; `INVALID_ARGUMENT` for a missing or unknown key or a value of
+ * the wrong type (never quoted in the message).
+ *
+ * # Safety
+ * As for `halext_client_login`.
+ */
+enum halext_status halext_client_register(const struct halext_client *client,
+                                          const char *user_json,
+                                          char **out_json);
+
+/**
+ * `GET /users/me/`: the token's user (`{"id", "username", "email", "full_name", "is_admin",
+ * "created_at"}`).
+ *
+ * Errors: `HALEXT_STATUS_API_UNAUTHORIZED` for a missing, invalid or expired token or a deleted
+ * user; `HALEXT_STATUS_API_REQUEST` for a token that cannot be a header value; other
+ * `HALEXT_STATUS_API_*`; `INVALID_ARGUMENT` for NULL arguments.
+ *
+ * # Safety
+ * As for `halext_client_login`.
+ */
+enum halext_status halext_client_me(const struct halext_client *client,
+                                    const char *token,
+                                    char **out_json);
+
+/**
+ * `DELETE /users/me/`: deletes the token's account and everything it owns. No output.
+ *
+ * Errors as for `halext_client_me`.
+ *
+ * # Safety
+ * `client` must be NULL or live; `token` NULL or NUL-terminated.
+ */
+enum halext_status halext_client_delete_me(const struct halext_client *client, const char *token);
+
+/**
+ * `GET /users/search?q=&limit=`: users whose username or full name contains `q`
+ * (case-insensitive), without the caller, as a JSON list of users. `limit` < 0 lets the
+ * server choose (20).
+ *
+ * Errors as for `halext_client_me`.
+ *
+ * # Safety
+ * As for `halext_client_login`.
+ */
+enum halext_status halext_client_search_users(const struct halext_client *client,
+                                              const char *token,
+                                              const char *q,
+                                              int64_t limit,
+                                              char **out_json);
+
+/**
+ * `POST /users/me/presence`: sets the caller's presence from `presence_json` =
+ * `{"is_online"?, "status"? ("online"|"away"|"busy"|"offline"), "current_activity"?,
+ * "status_message"?}`; writes the resulting presence.
+ *
+ * Errors as for `halext_client_register`.
+ *
+ * # Safety
+ * As for `halext_client_login`.
+ */
+enum halext_status halext_client_set_presence(const struct halext_client *client,
+                                              const char *token,
+                                              const char *presence_json,
+                                              char **out_json);
+
+/**
+ * `GET /users/{username}/presence`.
+ *
+ * Errors as for `halext_client_me`, plus `HALEXT_STATUS_API_NOT_FOUND` ("User not found").
+ *
+ * # Safety
+ * As for `halext_client_login`.
+ */
+enum halext_status halext_client_presence(const struct halext_client *client,
+                                          const char *token,
+                                          const char *username,
+                                          char **out_json);
+
+/**
+ * `GET /users/presence?user_ids=`: `user_ids_json` is NULL (the first 100 users) or a JSON
+ * list of user ids (`[1, 2]`); writes `[{"user_id", "status", "last_seen", "is_typing"}]`.
+ *
+ * Errors as for `halext_client_me`; `INVALID_ARGUMENT` when `user_ids_json` is not a list of
+ * integers.
+ *
+ * # Safety
+ * As for `halext_client_login`.
+ */
+enum halext_status halext_client_presence_list(const struct halext_client *client,
+                                               const char *token,
+                                               const char *user_ids_json,
+                                               char **out_json);
 
 #ifdef __cplusplus
 }  // extern "C"

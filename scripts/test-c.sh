@@ -8,6 +8,9 @@
 # prove the static link line; the header is compiled as C++; examples/c is built (shared and
 # static) and hello is run. Any failure fails the script, loudly.
 #
+# The API client tests run against the Halext-compatible test server, started here
+# (<target-dir>/halext-test-server: cargo build -p halext-test-server) and stopped on exit.
+#
 # Env:
 #   CC=gcc, CXX=g++           compilers
 #   HALEXT_C_VALGRIND=1       also run every test under valgrind memcheck: fails on memory
@@ -52,6 +55,25 @@ FIXTURES="$OUT/fixtures"
 rm -rf "$FIXTURES"
 tests/c/make-token-fixtures.sh "$FIXTURES" || die "cannot make the token fixtures (is openssl installed?)"
 export HALEXT_C_FIXTURES="$FIXTURES"
+
+# The Halext-compatible test server for the API client tests (tests/c/test_client.c): secrets in
+# files only this user can read, a free port, and --exit-on-stdin-close with its stdin held by
+# this script (it goes away with the script, whatever happens). The tests find it through
+# HALEXT_TEST_URL and use its control API (/__test/...) for users, tokens and faults.
+TEST_SERVER="$TARGET/halext-test-server"
+[ -x "$TEST_SERVER" ] || die "missing $TEST_SERVER (build it first: cargo build -p halext-test-server)"
+SERVER_DIR="$(mktemp -d "${TMPDIR:-/tmp}/halext-c-server.XXXXXX")"
+(umask 077; head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$SERVER_DIR/secret_key"
+ echo "c-suite-access-code" > "$SERVER_DIR/access_code")
+coproc SERVER { exec "$TEST_SERVER" --listen 127.0.0.1:0 --exit-on-stdin-close \
+  --secret-key-file "$SERVER_DIR/secret_key" --access-code-file "$SERVER_DIR/access_code" \
+  --openwebui-url http://owui.internal:8080 --openwebui-public-url https://chat.example.org \
+  --openwebui-sync --openwebui-admin 2>"$SERVER_DIR/stderr"; }
+trap 'kill "$SERVER_PID" 2>/dev/null || true; rm -rf "$SERVER_DIR"' EXIT
+read -r -t 10 ready <&"${SERVER[0]}" || die "the test server did not start: $(cat "$SERVER_DIR/stderr")"
+export HALEXT_TEST_URL="${ready#listening on }"
+export HALEXT_TEST_ACCESS_CODE_FILE="$SERVER_DIR/access_code"
+echo "test server: $HALEXT_TEST_URL"
 
 passed=0
 failed=()

@@ -29,11 +29,16 @@ if [ ! -x "$(command -v "$PHPUNIT" || true)" ]; then
   exit 1
 fi
 
-# The suite decides the configuration of every process it starts: nothing from the caller.
-unset HALEXT_URL HALEXT_TIMEOUT_MS HALEXT_CONNECT_TIMEOUT_MS HALEXT_CONFIG \
-      HALEXT_JWT_SECRET HALEXT_JWT_SECRET_FILE HALEXT_OPENWEBUI_SECRET HALEXT_OPENWEBUI_SECRET_FILE \
-      HALEXT_ACCESS_CODE HALEXT_ACCESS_CODE_FILE
+# The suite decides the configuration of every process it starts: nothing from the caller
+# (every HALEXT_* variable: the API client reads more than the INI-backed ones).
+for v in $(compgen -e | grep '^HALEXT_' || true); do unset "$v"; done
 export HALEXT_PHP_EXTENSION="$SO"
+# The Halext-compatible test server the API client tests start (tests/php/support/TestServer.php).
+export HALEXT_TEST_SERVER="$(dirname "$SO")/halext-test-server"
+if [ ! -x "$HALEXT_TEST_SERVER" ]; then
+  echo "test-php.sh: $HALEXT_TEST_SERVER does not exist; build it first: cargo build -p halext-test-server" >&2
+  exit 1
+fi
 
 echo "PHP:       $("$PHP" -r 'echo PHP_VERSION, " (", PHP_BINARY, ")";')"
 echo "extension: $SO"

@@ -159,17 +159,26 @@ pub unsafe extern "C" fn halext_last_error_message_copy(
     })
 }
 
-/// The JSON shape of `halext_last_error_json` (a struct, so the key order is fixed).
+/// The JSON shape of `halext_last_error_json` (a struct, so the key order is fixed); a
+/// capability's extra fields (e.g. an API error's `http_status`) follow the three fixed ones.
 #[derive(serde::Serialize)]
 struct ErrorJson {
     status: u32,
     name: &'static str,
     message: String,
+    #[serde(flatten)]
+    extra: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 /// Writes the last error as a JSON object to `*out_json`:
 /// `{"status":104,"name":"token.expired","message":"..."}` (keys in this order), or
 /// `{"status":0,"name":"ok","message":""}` when there is no error.
+///
+/// An API client error (`HALEXT_STATUS_API_*`, codes 200–211) adds
+/// `"http_status"` (the HTTP status, or `null` when no answer arrived), `"detail"` (the server's
+/// `detail` or the start of its body, or `null`), `"field_errors"` (a 422's
+/// `[{"loc":["body","email"],"msg":"...","type":"missing","field":"email"}]`, else `[]`) and
+/// `"retry_after"` (a 429's `Retry-After` in seconds, else `null`).
 ///
 /// The string is allocated by the library: free it with `halext_string_free` (not `free`).
 /// Returns `HALEXT_STATUS_OK`, or `HALEXT_STATUS_INVALID_ARGUMENT` when `out_json` is NULL.
@@ -190,9 +199,10 @@ pub unsafe extern "C" fn halext_last_error_json(out_json: *mut *mut c_char) -> C
                 status: code.as_u32(),
                 name: code.as_str(),
                 message: e.map(ToString::to_string).unwrap_or_default(),
+                extra: e.and_then(crate::client::api_error_fields),
             }
         })
-        .unwrap_or(ErrorJson { status: 0, name: "ok", message: String::new() });
+        .unwrap_or(ErrorJson { status: 0, name: "ok", message: String::new(), extra: None });
         match output::json_string(&json) {
             Ok(ptr) => {
                 *out_json = ptr;

@@ -67,6 +67,8 @@ pub mod secret;
 
 pub mod token;
 
+pub mod client;
+
 // Plumbing for the bindings: no exported functions except the panic test hook.
 pub mod args;
 pub mod boundary;

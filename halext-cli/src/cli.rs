@@ -41,4 +41,11 @@ pub enum Command {
     /// Inspect and verify tokens (Halext access tokens, OpenWebUI SSO tokens, any JWT).
     #[command(subcommand)]
     Token(cmd::token::TokenCommand),
+    /// Call any Halext API route and print its JSON answer (token from --token-env/--token-file).
+    #[command(subcommand)]
+    Api(cmd::api::ApiCommand),
+    /// Check the installation: Halext reachable, version, clock skew, login, token validation.
+    ///
+    /// One line per check (OK, WARN, FAIL or SKIP) with a hint; exit status 1 if any check failed.
+    Doctor(Box<cmd::doctor::DoctorArgs>),
 }

@@ -23,6 +23,8 @@ fn main() -> std::process::ExitCode {
     let out = output::Output::new(cli.format);
     let outcome = match cli.command {
         cli::Command::Token(args) => cmd::token::run(args, &out),
+        cli::Command::Api(args) => cmd::api::run(args, &out),
+        cli::Command::Doctor(args) => cmd::doctor::run(*args, &out),
     };
     match outcome {
         Ok(code) => code.into(),

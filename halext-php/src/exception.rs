@@ -25,6 +25,7 @@ use ext_php_rs::ffi::{zend_class_entry, zend_read_property};
 use ext_php_rs::flags::{ConstantFlags, DataType, MethodFlags, PropertyFlags};
 use ext_php_rs::types::{ZendEmptyArray, ZendObject, Zval};
 use ext_php_rs::zend::{ClassEntry, ExecuteData, ce};
+use halext_core::api::ApiError;
 use halext_core::{AnyError, Capability, Code};
 use std::panic::AssertUnwindSafe;
 use std::ptr;
@@ -409,13 +410,33 @@ fn set_property(scope: *mut zend_class_entry, object: &mut ZendObject, name: &st
 }
 
 impl From<AnyError> for Thrown {
-    /// The single place where capability error data becomes exception properties.
-    ///
-    /// API binding: downcast `err.inner()` to `halext_core::api::ApiError` here and attach
-    /// `status`, `fieldErrors` and `retryAfter` with [`Thrown::with_property`].
+    /// The single place where capability error data becomes exception properties: an
+    /// [`ApiError`] thrown as `Halext\ApiException` carries `status` (the HTTP status, `null`
+    /// when no answer arrived), `fieldErrors` (a 422's `detail` list as
+    /// `[['loc' => [...], 'msg' => ..., 'type' => ..., 'field' => 'email'], ...]`, `[]`
+    /// otherwise) and `retryAfter` (a 429's `Retry-After` in seconds, else `null`).
     fn from(err: AnyError) -> Self {
-        Thrown::new(err.code(), err.to_string())
+        let thrown = Thrown::new(err.code(), err.to_string());
+        let api = err.inner().and_then(|e| e.downcast_ref::<ApiError>());
+        match api {
+            Some(api) if thrown.class() == ExceptionClass::Api => thrown
+                .with_property("status", api.status().map(i64::from))
+                .with_property("fieldErrors", field_errors(api))
+                .with_property("retryAfter", api.retry_after().map(|s| i64::try_from(s).unwrap_or(i64::MAX))),
+            _ => thrown,
+        }
     }
+}
+
+/// `ApiError::field_errors` as a PHP list (empty when the conversion fails, which it cannot
+/// for these plain strings).
+fn field_errors(api: &ApiError) -> Zval {
+    let list: Vec<serde_json::Value> = api
+        .field_errors()
+        .iter()
+        .map(|f| serde_json::json!({"loc": f.loc, "msg": f.msg, "type": f.kind, "field": f.field()}))
+        .collect();
+    crate::convert::to_zval(&serde_json::Value::Array(list)).unwrap_or_default()
 }
 
 impl From<Thrown> for PhpException {

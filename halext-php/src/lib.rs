@@ -13,6 +13,7 @@
 //! | [`convert`] | `serde_json::Value` ⇄ PHP values (`convert::to_zval`, `convert::to_json`) |
 //! | `sensitive` | the table of parameters marked `#[\SensitiveParameter]` |
 //! | [`token`] | the Tokens binding: `Halext\TokenValidator`, `halext_validate_token()` |
+//! | [`client`] | the API client binding: `Halext\Client` |
 //!
 //! A binding, end to end:
 //!
@@ -42,6 +43,7 @@
 //! (PHP-FPM forks its workers after MINIT). There is no RINIT/RSHUTDOWN.
 
 pub mod boundary;
+pub mod client;
 pub mod config;
 pub mod convert;
 #[cfg(any(debug_assertions, feature = "test-hooks"))]
@@ -62,7 +64,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 /// The capabilities shown in `phpinfo()`; a binding author flips theirs to `true`.
 pub(crate) const CAPABILITIES: &[(&str, bool)] = &[
     ("Token validation", true),
-    ("Halext API client", false),
+    ("Halext API client", true),
     ("Legacy identity", false),
     ("Migration", false),
 ];
@@ -94,7 +96,7 @@ extern "C" fn shutdown(_ty: i32, module_number: i32) -> i32 {
 /// `ext_php_rs_describe_module_v2` it generates does not trip `missing_docs`.
 #[allow(missing_docs)]
 mod entry {
-    use super::{debug_register, functions, info, shutdown, startup, token};
+    use super::{client, debug_register, functions, info, shutdown, startup, token};
     use ext_php_rs::prelude::*;
 
     /// The module entry: name `halext`, version `halext_core::VERSION`.
@@ -106,7 +108,7 @@ mod entry {
             .version(halext_core::VERSION)
             .shutdown_function(shutdown)
             .info_function(info::module_info);
-        debug_register(token::register(functions::register(module)))
+        debug_register(client::register(token::register(functions::register(module))))
     }
 }
 

@@ -1,4 +1,7 @@
 //! One module per command family. Each exposes its clap arguments and a
 //! `run(args, &Output) -> Result<Exit, Failure>`.
 
+pub mod api;
+pub mod client;
+pub mod doctor;
 pub mod token;

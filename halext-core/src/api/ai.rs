@@ -43,13 +43,14 @@ impl ChatMessage {
     }
 }
 
-/// `AiChatRequest`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+/// `AiChatRequest`. Deserialises from `{"prompt", "history"?, "model"?}` (unknown keys rejected).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ChatRequest {
     /// The prompt (required).
     pub prompt: String,
     /// Earlier messages, oldest first (omitted when empty).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub history: Vec<ChatMessage>,
     /// `<provider>:<model>`; the server's default when absent.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -149,8 +150,9 @@ pub struct AiModels {
     pub credentials: Vec<serde_json::Value>,
 }
 
-/// Query of `GET /ai/models`.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// Query of `GET /ai/models`. Deserialises from `{"provider"?, "limit"?}` (unknown keys rejected).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ModelQuery {
     /// Only this provider (`ollama-local` is treated as `ollama`).
     pub provider: Option<String>,

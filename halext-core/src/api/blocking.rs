@@ -11,6 +11,7 @@
 
 use super::ai::{AiModels, ChatReply, ChatRequest, ModelQuery};
 use super::client::HalextClient;
+use super::clock::ServerClock;
 use super::config::ClientConfig;
 use super::content::{
     BlogPost, BlogPostUpdate, NewBlogPost, NewPhotoAlbum, NewSitePage, PhotoAlbum, PhotoAlbumUpdate,
@@ -195,6 +196,7 @@ macro_rules! blocking_methods {
 blocking_methods! {
     fn health(&self) -> Health;
     fn version(&self) -> VersionInfo;
+    fn server_clock(&self) -> ServerClock;
     fn login(&self, username_or_email: &str, password: &Secret) -> AccessToken;
     fn register(&self, user: &NewUser, opts: RegisterOptions) -> User;
     fn me(&self, token: &AccessToken) -> User;

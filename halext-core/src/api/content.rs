@@ -4,6 +4,10 @@
 //!
 //! Update bodies are partial: only fields that are `Some` are sent. A field cannot be reset
 //! to `null` through them (use [`HalextClient::request_json`] for that).
+//!
+//! The input types (`New*`, `*Update`, and likewise in `social`/`users`) also deserialise, with
+//! unknown keys rejected, so the PHP and C bindings build them from an array / a JSON object
+//! with the same names and errors.
 
 use super::client::HalextClient;
 use super::error::ApiError;
@@ -55,7 +59,8 @@ pub struct BlogPost {
 }
 
 /// The body of `POST /content/admin/blog-posts`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct NewBlogPost {
     /// Unique slug (required).
     pub slug: String,
@@ -84,7 +89,8 @@ pub struct NewBlogPost {
 }
 
 /// The body of `PUT /content/admin/blog-posts/{slug}` (partial).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct BlogPostUpdate {
     /// Title.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -186,7 +192,8 @@ pub struct SitePage {
 }
 
 /// The body of `POST /content/admin/pages` (slug and title required).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct NewSitePage {
     /// Unique slug.
     pub slug: String,
@@ -213,7 +220,8 @@ pub struct NewSitePage {
 }
 
 /// The body of `PUT /content/admin/pages/{id}` (partial; the slug cannot change).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SitePageUpdate {
     /// Title.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -274,7 +282,8 @@ pub struct PhotoAlbum {
 }
 
 /// The body of `POST /content/admin/photo-albums` (slug and title required).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct NewPhotoAlbum {
     /// Unique slug.
     pub slug: String,
@@ -298,7 +307,8 @@ pub struct NewPhotoAlbum {
 }
 
 /// The body of `PUT /content/admin/photo-albums/{id}` (partial).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PhotoAlbumUpdate {
     /// Title.
     #[serde(skip_serializing_if = "Option::is_none")]

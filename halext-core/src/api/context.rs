@@ -34,12 +34,16 @@ pub const DEFAULT_BUDGET_CHARS: usize = 6000;
 /// Smallest piece of a snippet worth including, in characters.
 pub const MIN_SNIPPET_CHARS: usize = 80;
 
-/// One piece of context from the calling site.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// One piece of context from the calling site. Deserialises from `{"source"?, "title"?, "text"}`
+/// (unknown keys rejected).
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ContextSnippet {
     /// Where it comes from (e.g. `forum`, `wiki`, a URL).
+    #[serde(default)]
     pub source: String,
     /// Its title.
+    #[serde(default)]
     pub title: String,
     /// The text.
     pub text: String,
@@ -52,21 +56,32 @@ impl ContextSnippet {
     }
 }
 
-/// A question with context.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A question with context. Deserialises from `{"site", "question", "snippets"?,
+/// "budget_chars"?, "model"?, "history"?}` (unknown keys rejected; the budget defaults to
+/// [`DEFAULT_BUDGET_CHARS`]).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ContextRequest {
     /// The calling site's name (e.g. `Zeniea`).
     pub site: String,
     /// The user's question.
     pub question: String,
     /// Context, most relevant first.
+    #[serde(default)]
     pub snippets: Vec<ContextSnippet>,
     /// Budget of the snippet block, in characters.
+    #[serde(default = "default_budget")]
     pub budget_chars: usize,
     /// Model (`<provider>:<model>`), or the server default.
+    #[serde(default)]
     pub model: Option<String>,
     /// Earlier messages of the conversation.
+    #[serde(default)]
     pub history: Vec<ChatMessage>,
+}
+
+fn default_budget() -> usize {
+    DEFAULT_BUDGET_CHARS
 }
 
 impl ContextRequest {

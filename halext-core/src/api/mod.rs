@@ -7,6 +7,9 @@
 //!   milliseconds, retries, proxy, extra CA file, upload limit; [`ClientConfig::from_env`]
 //!   reads `HALEXT_*`.
 //! * [`ApiError`]: one error type, codes 200–211 (`api.*`).
+//! * [`ClientOptions`]: the settings as bindings take them (PHP array, C JSON), falling back
+//!   to `HALEXT_*`; [`ClientRegistry`]: one shared client per configuration and process (PHP
+//!   objects die at request end; the registry keeps the client and its connection).
 //!
 //! The server's quirks are handled here, not by callers: `/token` is form-encoded; trailing
 //! slashes are sent exactly as declared (`/users/`, `/users/me/`; everything else without)
@@ -31,13 +34,17 @@
 mod ai;
 mod blocking;
 mod client;
+mod clock;
 mod config;
 mod content;
 mod context;
 mod direct;
 mod error;
+mod input;
 mod media;
 mod openwebui;
+mod options;
+mod registry;
 pub mod retry;
 mod social;
 mod sse;
@@ -51,6 +58,7 @@ mod validate;
 pub use ai::{AiModel, AiModels, ChatMessage, ChatReply, ChatRequest, ChatStream, MODEL_HEADER, ModelQuery};
 pub use blocking::{BlockingClient, StreamSummary};
 pub use client::HalextClient;
+pub use clock::ServerClock;
 pub use config::{ClientConfig, defaults};
 pub use content::{
     BlogPost, BlogPostUpdate, NavLink, NewBlogPost, NewPhotoAlbum, NewSitePage, PageSection, PhotoAlbum,
@@ -61,8 +69,11 @@ pub use context::{
     build_context_prompt,
 };
 pub use error::{ApiError, FieldError};
+pub use input::from_json_input;
 pub use media::{MediaAsset, MediaUpload};
 pub use openwebui::{OpenWebUiStatus, SsoLink, SyncFeatures, SyncResult, SyncStatus};
+pub use options::{ClientOptions, OPTION_NAMES};
+pub use registry::{ClientLookup, ClientRegistry, DEFAULT_CLIENT_REGISTRY_CAPACITY};
 pub use social::{NewCircle, NewPulse, SocialCircle, SocialPulse};
 pub use system::{Health, HealthEnv, VersionInfo};
 pub use time::Timestamp;

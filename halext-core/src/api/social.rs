@@ -41,7 +41,8 @@ pub struct SocialCircle {
 }
 
 /// The body of `POST /social/circles`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct NewCircle {
     /// Name (required).
     pub name: String,
@@ -86,7 +87,8 @@ pub struct SocialPulse {
 }
 
 /// The body of `POST /social/circles/{id}/pulses`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct NewPulse {
     /// Text (required).
     pub message: String,

@@ -99,7 +99,8 @@ pub enum PresenceStatus {
 
 /// The body of `POST /users/me/presence`; unset fields are not sent (the server defaults
 /// `is_online` to true).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PresenceUpdate {
     /// Online flag.
     #[serde(skip_serializing_if = "Option::is_none")]

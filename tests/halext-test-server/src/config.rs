@@ -41,6 +41,9 @@ pub struct ServerConfig {
     /// Emit datetimes with a `+00:00` offset (as on Postgres) instead of none (as on SQLite,
     /// the default; reference §0 "Datetimes").
     pub tz_offsets: bool,
+    /// Seconds added to the time in every response's `Date` header (0: the real time), to
+    /// test clock-skew checks (`halext doctor`). Nothing else is shifted.
+    pub date_offset_secs: i64,
     /// `HALEXT_MEDIA_ROOT`: the directory reported in `MediaAsset.file_path` (nothing is written).
     pub media_root: String,
     /// `HALEXT_MEDIA_URL_BASE`: the base of `MediaAsset.public_url`.
@@ -60,6 +63,7 @@ impl Default for ServerConfig {
             openwebui_admin_configured: false,
             keep_alive_timeout: Some(Duration::from_secs(5)),
             tz_offsets: false,
+            date_offset_secs: 0,
             media_root: DEFAULT_MEDIA_ROOT.to_owned(),
             media_url_base: DEFAULT_MEDIA_URL_BASE.to_owned(),
         }

@@ -59,8 +59,32 @@ fn build(config: ServerConfig) -> (Router, Arc<AppState>) {
         .method_not_allowed_fallback(routes::method_not_allowed)
         .layer(from_fn_with_state(Arc::clone(&state), faults::apply))
         .layer(from_fn_with_state(Arc::clone(&state), log::record))
+        .layer(from_fn_with_state(Arc::clone(&state), date_offset))
         .with_state(Arc::clone(&state));
     (app, state)
+}
+
+/// Sets the `Date` header to the real time plus `date_offset_secs` (when not 0); hyper keeps a
+/// `Date` a handler set.
+async fn date_offset(
+    axum::extract::State(state): axum::extract::State<Arc<AppState>>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let offset = state.config.date_offset_secs;
+    let mut resp = next.run(req).await;
+    if offset != 0 {
+        let now = std::time::SystemTime::now();
+        let shifted = if offset > 0 {
+            now + std::time::Duration::from_secs(offset.unsigned_abs())
+        } else {
+            now - std::time::Duration::from_secs(offset.unsigned_abs())
+        };
+        if let Ok(v) = axum::http::HeaderValue::from_str(&httpdate::fmt_http_date(shifted)) {
+            resp.headers_mut().insert(axum::http::header::DATE, v);
+        }
+    }
+    resp
 }
 
 /// Serves on an already bound listener, with `seeds` created first, until `shutdown`

@@ -59,6 +59,10 @@ pub struct LoggedRequest {
     pub multipart: Option<Vec<LoggedPart>>,
     /// The response status (absent when the connection was dropped by a fault).
     pub status: Option<u16>,
+    /// The number of the TCP connection it arrived on (1, 2, ... in accept order; 0 when
+    /// unknown). Requests with the same number shared one keep-alive connection.
+    #[serde(default)]
+    pub connection: u64,
 }
 
 impl LoggedRequest {
@@ -185,6 +189,7 @@ pub async fn record(State(state): State<Arc<AppState>>, req: Request, next: Next
         body_len: bytes.len(),
         multipart: None,
         status: None,
+        connection: parts.extensions.get::<crate::serve::ConnId>().map_or(0, |c| c.0),
     };
     let id = state.log.push(entry);
     let mut req = Request::from_parts(parts, Body::from(bytes));
@@ -212,6 +217,7 @@ mod tests {
             body_len: 0,
             multipart: None,
             status: None,
+            connection: 0,
         }
     }
 

@@ -57,6 +57,9 @@ struct Args {
     /// Emit datetimes with a +00:00 offset (Postgres) instead of none (SQLite).
     #[arg(long)]
     tz_offsets: bool,
+    /// Seconds added to the Date header of every response (a skewed server clock, for tests).
+    #[arg(long, default_value_t = 0, allow_negative_numbers = true)]
+    date_offset_s: i64,
     /// JSON file with a list of users to create at start (`{username, email, password,
     /// full_name?, is_admin?, password_hash?, rounds?}`).
     #[arg(long)]
@@ -100,6 +103,7 @@ fn config(args: &Args) -> Result<ServerConfig, String> {
     cfg.openwebui_admin_configured = args.openwebui_admin;
     cfg.keep_alive_timeout = (args.keep_alive_ms > 0).then(|| Duration::from_millis(args.keep_alive_ms));
     cfg.tz_offsets = args.tz_offsets;
+    cfg.date_offset_secs = args.date_offset_s;
     Ok(cfg)
 }
 

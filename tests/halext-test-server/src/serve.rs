@@ -1,5 +1,6 @@
 //! The accept loop: HTTP/1.1 with keep-alive, an idle timeout like uvicorn's
-//! `timeout_keep_alive`, and a per-connection kill switch for the `reset` fault.
+//! `timeout_keep_alive`, a per-connection kill switch for the `reset` fault, and a connection
+//! number for the request log (so tests can prove a client reuses its connection).
 
 use crate::faults::ConnKill;
 use axum::Router;
@@ -8,6 +9,7 @@ use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::{Notify, watch};
@@ -21,6 +23,7 @@ pub(crate) async fn serve(
     mut shutdown: watch::Receiver<bool>,
 ) {
     let mut conns = tokio::task::JoinSet::new();
+    let next_conn = AtomicU64::new(1);
     loop {
         tokio::select! {
             accepted = listener.accept() => {
@@ -33,7 +36,8 @@ pub(crate) async fn serve(
                     }
                 };
                 let _ = stream.set_nodelay(true);
-                conns.spawn(connection(stream, app.clone(), keep_alive, shutdown.clone()));
+                let id = ConnId(next_conn.fetch_add(1, Ordering::Relaxed));
+                conns.spawn(connection(stream, id, app.clone(), keep_alive, shutdown.clone()));
             }
             _ = shutdown.changed() => break,
         }
@@ -42,8 +46,14 @@ pub(crate) async fn serve(
     conns.abort_all();
 }
 
+/// The number of the connection a request arrived on (1, 2, ... per server; in each request's
+/// extensions).
+#[derive(Clone, Copy, Debug)]
+pub struct ConnId(pub u64);
+
 async fn connection(
     stream: tokio::net::TcpStream,
+    id: ConnId,
     app: Router,
     keep_alive: Option<Duration>,
     mut shutdown: watch::Receiver<bool>,
@@ -52,6 +62,7 @@ async fn connection(
     let switch = ConnKill(Arc::clone(&kill));
     let svc = hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {
         req.extensions_mut().insert(switch.clone());
+        req.extensions_mut().insert(id);
         app.clone().oneshot(req.map(Body::new))
     });
     let mut builder = http1::Builder::new();

@@ -239,3 +239,38 @@ fn control_api_faults_log_and_reset() {
     let t = http(s.url(), "POST", "/__test/token", &[JSON], r#"{"username": "x", "exp": null}"#).json();
     assert!(t["access_token"].as_str().is_some_and(|t| t.split('.').count() == 3));
 }
+
+#[test]
+fn the_log_numbers_connections() {
+    use std::io::{Read, Write};
+    let s = server(|_| {});
+    // Two requests on one keep-alive connection, then one on a new connection.
+    let addr = s.addr();
+    let mut conn = std::net::TcpStream::connect(addr).expect("connect");
+    conn.set_read_timeout(Some(std::time::Duration::from_secs(5))).expect("timeout");
+    for _ in 0..2 {
+        conn.write_all(format!("GET /version HTTP/1.1\r\nHost: {addr}\r\n\r\n").as_bytes()).expect("write");
+        // Read exactly one response (head, then Content-Length bytes of body).
+        let mut got = Vec::new();
+        let mut byte = [0u8; 1];
+        while !got.ends_with(b"\r\n\r\n") {
+            conn.read_exact(&mut byte).expect("read head");
+            got.push(byte[0]);
+        }
+        let head = String::from_utf8_lossy(&got).to_ascii_lowercase();
+        assert!(head.starts_with("http/1.1 200"), "{head}");
+        let len: usize = head
+            .lines()
+            .find_map(|l| l.strip_prefix("content-length:"))
+            .and_then(|v| v.trim().parse().ok())
+            .expect("content-length");
+        let mut body = vec![0u8; len];
+        conn.read_exact(&mut body).expect("read body");
+    }
+    assert_eq!(http(s.url(), "GET", "/health", &[], "").status, 200);
+    let conns: Vec<u64> = s.requests().iter().map(|r| r.connection).collect();
+    assert_eq!(conns.len(), 3);
+    assert!(conns[0] > 0 && conns[0] == conns[1] && conns[2] != conns[0], "{conns:?}");
+    let log = http(s.url(), "GET", "/__test/requests", &[], "").json();
+    assert_eq!(log[0]["connection"].as_u64(), Some(conns[0]), "the JSON log carries it too");
+}

@@ -26,6 +26,18 @@ final class FastCgi
      */
     public static function get(string $socket, string $script, string $query = ''): array
     {
+        return self::finish(self::start($socket, $script, $query));
+    }
+
+    /**
+     * Sends the request and returns the open connection without waiting for the answer, so
+     * several requests can be in flight at once (each on its own worker); read it with
+     * {@see FastCgi::finish()}.
+     *
+     * @return resource
+     */
+    public static function start(string $socket, string $script, string $query = '')
+    {
         $conn = @stream_socket_client('unix://' . $socket, $errno, $error, 5.0);
         if ($conn === false) {
             throw new \RuntimeException("cannot connect to $socket: $error");
@@ -50,7 +62,17 @@ final class FastCgi
         fwrite($conn, self::record(self::BEGIN_REQUEST, pack('nCx5', self::RESPONDER, 0))
             . self::record(self::PARAMS, $encoded) . self::record(self::PARAMS, '')
             . self::record(self::STDIN, ''));
+        return $conn;
+    }
 
+    /**
+     * Reads the answer of a request sent with {@see FastCgi::start()} and closes the connection.
+     *
+     * @param resource $conn
+     * @return array{headers: string, body: string, stderr: string}
+     */
+    public static function finish($conn): array
+    {
         $stdout = '';
         $stderr = '';
         while (true) {
