@@ -13,7 +13,7 @@ export HALEXT_RUN_DIR ?= /tmp/halext-run-$(shell id -u)
 DEBUG_DIR   := target/debug
 RELEASE_DIR := target/release
 
-.PHONY: all deps build build-release php-ext php-ext-release capi header header-check \
+.PHONY: all deps build build-release php-ext php-ext-release capi header header-check test-server \
         test test-rust test-php test-c e2e demo bench lint fmt clean services-stop
 
 all: build
@@ -55,10 +55,14 @@ test-rust: deps
 	$(CARGO) build --workspace --bins
 	$(CARGO) test --workspace
 
-test-php: php-ext
+# The Halext-compatible test server the PHP, C and CLI suites start as a process.
+test-server: deps
+	$(CARGO) build -p halext-test-server
+
+test-php: php-ext test-server
 	scripts/test-php.sh $(DEBUG_DIR)
 
-test-c: capi
+test-c: capi test-server
 	scripts/test-c.sh $(DEBUG_DIR)
 
 e2e: php-ext

@@ -6,7 +6,7 @@
 #                                                 # do not exist, so the debug-hooks group is excluded
 #   scripts/test-php.sh target/debug --filter Ini # extra arguments go to PHPUnit
 #
-# Env: PHP (php), PHPUNIT (/usr/bin/phpunit).
+# Env: PHP (php), PHPUNIT (/usr/bin/phpunit); HALEXT_MYSQL_PORT, HALEXT_RUN_DIR (scripts/mariadb.sh).
 set -euo pipefail
 
 if [ $# -lt 1 ]; then
@@ -29,11 +29,24 @@ if [ ! -x "$(command -v "$PHPUNIT" || true)" ]; then
   exit 1
 fi
 
-# The suite decides the configuration of every process it starts: nothing from the caller.
-unset HALEXT_URL HALEXT_TIMEOUT_MS HALEXT_CONNECT_TIMEOUT_MS HALEXT_CONFIG \
-      HALEXT_JWT_SECRET HALEXT_JWT_SECRET_FILE HALEXT_OPENWEBUI_SECRET HALEXT_OPENWEBUI_SECRET_FILE \
-      HALEXT_ACCESS_CODE HALEXT_ACCESS_CODE_FILE
+# The throwaway MariaDB of the migration tests (tests/php/support/MariaDb.php), started before
+# the HALEXT_* variables are cleared: scripts/mariadb.sh reads HALEXT_MYSQL_PORT and HALEXT_RUN_DIR.
+"$ROOT/scripts/mariadb.sh" start
+MARIADB_ENV="$("$ROOT/scripts/mariadb.sh" env)"
+
+# The suite decides the configuration of every process it starts: nothing from the caller
+# (every HALEXT_* variable: the API client reads more than the INI-backed ones).
+for v in $(compgen -e | grep '^HALEXT_' || true); do unset "$v"; done
 export HALEXT_PHP_EXTENSION="$SO"
+# The Halext-compatible test server the API client tests start (tests/php/support/TestServer.php).
+export HALEXT_TEST_SERVER="$(dirname "$SO")/halext-test-server"
+if [ ! -x "$HALEXT_TEST_SERVER" ]; then
+  echo "test-php.sh: $HALEXT_TEST_SERVER does not exist; build it first: cargo build -p halext-test-server" >&2
+  exit 1
+fi
+
+# HALEXT_TEST_MYSQL_SOCKET / _PORT / _URL for the tests.
+while IFS= read -r line; do export "$line"; done <<<"$MARIADB_ENV"
 
 echo "PHP:       $("$PHP" -r 'echo PHP_VERSION, " (", PHP_BINARY, ")";')"
 echo "extension: $SO"

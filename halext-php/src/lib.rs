@@ -13,6 +13,8 @@
 //! | [`convert`] | `serde_json::Value` ⇄ PHP values (`convert::to_zval`, `convert::to_json`) |
 //! | `sensitive` | the table of parameters marked `#[\SensitiveParameter]` |
 //! | [`token`] | the Tokens binding: `Halext\TokenValidator`, `halext_validate_token()` |
+//! | [`password`] | the legacy password binding: `Halext\Password` |
+//! | [`migration`] | the migration binding: `Halext\Migration` |
 //!
 //! A binding, end to end:
 //!
@@ -41,6 +43,7 @@
 //! created at MINIT or RINIT; they are made lazily per process by `halext_core::runtime`
 //! (PHP-FPM forks its workers after MINIT). There is no RINIT/RSHUTDOWN.
 
+mod arrays;
 pub mod boundary;
 pub mod config;
 pub mod convert;
@@ -51,6 +54,8 @@ mod ffi;
 mod functions;
 mod info;
 mod ini;
+pub mod migration;
+pub mod password;
 mod sensitive;
 pub mod token;
 
@@ -63,8 +68,8 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 pub(crate) const CAPABILITIES: &[(&str, bool)] = &[
     ("Token validation", true),
     ("Halext API client", false),
-    ("Legacy identity", false),
-    ("Migration", false),
+    ("Legacy identity", true),
+    ("Migration", true),
 ];
 
 /// MINIT (`#[php(startup)]`, before ext-php-rs registers anything of its own).
@@ -94,7 +99,7 @@ extern "C" fn shutdown(_ty: i32, module_number: i32) -> i32 {
 /// `ext_php_rs_describe_module_v2` it generates does not trip `missing_docs`.
 #[allow(missing_docs)]
 mod entry {
-    use super::{debug_register, functions, info, shutdown, startup, token};
+    use super::{debug_register, functions, info, migration, password, shutdown, startup, token};
     use ext_php_rs::prelude::*;
 
     /// The module entry: name `halext`, version `halext_core::VERSION`.
@@ -106,7 +111,7 @@ mod entry {
             .version(halext_core::VERSION)
             .shutdown_function(shutdown)
             .info_function(info::module_info);
-        debug_register(token::register(functions::register(module)))
+        debug_register(migration::register(password::register(token::register(functions::register(module)))))
     }
 }
 

@@ -13,6 +13,9 @@ require __DIR__ . '/support/Surface.php';
 require __DIR__ . '/support/FastCgi.php';
 require __DIR__ . '/support/Jwt.php';
 require __DIR__ . '/support/JwksServer.php';
+require __DIR__ . '/support/TestServer.php';
+require __DIR__ . '/support/MariaDb.php';
+require __DIR__ . '/support/LegacySites.php';
 
 $so = getenv('HALEXT_PHP_EXTENSION');
 if ($so === false || $so === '' || !is_file($so)) {

@@ -27,6 +27,7 @@
 mod bcrypt;
 mod input;
 mod md5;
+pub mod options;
 mod pbkdf2;
 mod phpass;
 
@@ -36,6 +37,7 @@ use serde::Deserialize;
 
 pub use self::input::{InputVariant, addslashes, to_windows1252};
 pub use self::md5::{EMPTY_MD5, Md5Construction, Md5Salts};
+pub use self::options::{App, CheckReport, PasswordOptions, PasswordOptionsError, identify};
 pub use self::pbkdf2::{
     AB64, HALEXT_ROUNDS, hash as hash_halext_pbkdf2, hash_with_salt as hash_halext_pbkdf2_with_salt,
 };
