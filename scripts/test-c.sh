@@ -8,6 +8,10 @@
 # prove the static link line; the header is compiled as C++; examples/c is built (shared and
 # static) and hello is run. Any failure fails the script, loudly.
 #
+# The password tests use a C table generated from tests/data/hash-vectors.json (php); the
+# migration tests get a throwaway MariaDB (scripts/mariadb.sh: HALEXT_MYSQL_PORT, HALEXT_RUN_DIR)
+# with the legacy fixtures and a Halext test server (<target-dir>/halext-test-server).
+#
 # Env:
 #   CC=gcc, CXX=g++           compilers
 #   HALEXT_C_VALGRIND=1       also run every test under valgrind memcheck: fails on memory
@@ -52,6 +56,83 @@ FIXTURES="$OUT/fixtures"
 rm -rf "$FIXTURES"
 tests/c/make-token-fixtures.sh "$FIXTURES" || die "cannot make the token fixtures (is openssl installed?)"
 export HALEXT_C_FIXTURES="$FIXTURES"
+
+# The hash-vector table as C (tests/c/test_password.c): the same cases as the PHP suite.
+php tests/c/make-hash-vectors.php > "$OUT/hash_vectors.h" || die "cannot generate hash_vectors.h (php)"
+
+# Migration tests (tests/c/test_migration.c): the throwaway MariaDB with the legacy fixtures in
+# databases of their own, the Halext test server (secrets in files, stdin held open by this
+# script so it stops with it), and a halext.toml naming both.
+MIG="$OUT/migration"
+rm -rf "$MIG"
+mkdir -p "$MIG"
+SERVER_BIN="$TARGET/halext-test-server"
+[ -x "$SERVER_BIN" ] || die "missing $SERVER_BIN (build first: cargo build -p halext-test-server)"
+scripts/mariadb.sh start || die "cannot start MariaDB (scripts/mariadb.sh)"
+MYSQL_URL="$(scripts/mariadb.sh env | sed -n 's/^HALEXT_TEST_MYSQL_URL=//p')"
+DBS=()
+fresh_db() { # name, [sql file]
+  scripts/mariadb.sh sql -e "DROP DATABASE IF EXISTS \`$1\`; CREATE DATABASE \`$1\`" || die "cannot create database $1"
+  DBS+=("$1")
+  if [ $# -gt 1 ]; then scripts/mariadb.sh sql "$1" < "$2" || die "cannot load $2"; fi
+}
+fresh_db "capi_wp_$$" examples/data/fixtures/wordpress.sql
+fresh_db "capi_acmlm_$$" examples/data/fixtures/acmlmboard.sql
+fresh_db "capi_social_$$" examples/data/fixtures/zen3mp.sql
+fresh_db "capi_map_$$"
+printf 'c-suite-secret-key-0123456789-abcdefghij\n' > "$MIG/secret_key"
+printf 'c-suite-access-code\n' > "$MIG/access_code"
+mkfifo "$MIG/server.in"
+"$SERVER_BIN" --listen 127.0.0.1:0 --exit-on-stdin-close --secret-key-file "$MIG/secret_key" \
+  --access-code-file "$MIG/access_code" < "$MIG/server.in" > "$MIG/server.out" 2> "$MIG/server.err" &
+SERVER_PID=$!
+exec 7> "$MIG/server.in"   # the server's stdin: closed when this script exits
+cleanup_migration() {
+  exec 7>&- || true
+  kill "$SERVER_PID" 2>/dev/null || true
+  for db in "${DBS[@]}"; do scripts/mariadb.sh sql -e "DROP DATABASE IF EXISTS \`$db\`" >/dev/null 2>&1 || true; done
+}
+trap cleanup_migration EXIT
+HALEXT_C_SERVER_URL=""
+for _ in $(seq 1 200); do
+  HALEXT_C_SERVER_URL="$(sed -n 's/^listening on //p' "$MIG/server.out")"
+  [ -n "$HALEXT_C_SERVER_URL" ] && break
+  sleep 0.05
+done
+[ -n "$HALEXT_C_SERVER_URL" ] || die "the test server did not start: $(cat "$MIG/server.err")"
+cat > "$MIG/halext.toml" <<TOML
+[halext]
+url = "$HALEXT_C_SERVER_URL"
+access_code_file = "$MIG/access_code"
+timeout_ms = 3000
+connect_timeout_ms = 1000
+retries = 0
+
+[mapping]
+dsn = "$MYSQL_URL/capi_map_$$"
+
+[[site]]
+name = "wordpress"
+profile = "wordpress"
+dsn = "$MYSQL_URL/capi_wp_$$"
+
+[[site]]
+name = "acmlm"
+profile = "acmlmboard"
+dsn = "$MYSQL_URL/capi_acmlm_$$"
+[site.acmlmboard]
+legacylogin = true
+pwdsalt = "Please change me!"
+pwdsalt2 = "Addtional Salt. Please Change me!"
+
+[[site]]
+name = "social"
+profile = "zen3mp"
+dsn = "$MYSQL_URL/capi_social_$$"
+TOML
+export HALEXT_C_MIGRATION_CONFIG="$MIG/halext.toml"
+export HALEXT_C_SERVER_SECRET_FILE="$MIG/secret_key"
+unset HALEXT_CONFIG
 
 passed=0
 failed=()

@@ -3,104 +3,44 @@
 declare(strict_types=1);
 
 use Halext\Password;
+use Halext\Tests\HashVectors;
 use Halext\Tests\LegacySites;
 use Halext\Tests\MariaDb;
 use PHPUnit\Framework\TestCase;
 
 /**
  * `Halext\Password` against the project's hash-vector table (tests/data/hash-vectors.json,
- * every vector through every app it lists, plus the generic rule set) and against every row of
+ * every vector through every app it lists, plus the generic rule set: support/HashVectors.php,
+ * shared with the C tests) and against every row of
  * the three legacy fixtures, read from MariaDB; `identify`, `check`, `needsRehash`, option
  * errors, and secrecy (the password and salts never in messages or traces).
  */
 final class PasswordTest extends TestCase
 {
-    private const VECTORS = __DIR__ . '/../data/hash-vectors.json';
-
     /** @return list<array<string, mixed>> */
     private static function vectors(): array
     {
-        $v = json_decode((string) file_get_contents(self::VECTORS), true, 512, JSON_THROW_ON_ERROR);
-        self::assertCount(35, $v, 'the reference table has 35 vectors');
-        return $v;
+        return HashVectors::vectors();
     }
 
-    /** The password as the user types it: the transforms applied only when it was set. */
-    private static function typed(array $v): string
-    {
-        $pw = $v['password'];
-        foreach ($v['transforms'] as $t) {
-            if ($t === 'php_trim') {
-                $pw = trim($pw);
-            } elseif ($t === 'php_strip_tags') {
-                $pw = strip_tags($pw);
-            }
-            // php_addslashes: finding that form is the verifier's job.
-        }
-        return $pw;
-    }
-
-    /** @return array{0: array<string, mixed>, 1: bool, 2: bool} options, tries addslashes, tries windows-1252 */
-    private static function optionsFor(string $app, array $v): array
-    {
-        $salts = [
-            'pwdsalt' => $v['params']['pwdsalt'] ?? LegacySites::PWDSALT,
-            'pwdsalt2' => $v['params']['pwdsalt2'] ?? LegacySites::PWDSALT2,
-        ];
-        switch ($app) {
-            case 'acmlmboard-1.x':
-                return [['app' => 'acmlmboard1'], true, true];
-            case 'acmlmboard-2 (2011-08..2011-12)':
-                return [['app' => 'acmlmboard', 'legacylogin' => true, 'md5' => ['plain']] + $salts, true, true];
-            case 'acmlmboard-2 (2011-12..2014-02)':
-                return [['app' => 'acmlmboard', 'legacylogin' => true, 'md5' => ['pass_salt']] + $salts, true, true];
-            case 'acmlmboard-2 (2014-02..2019-01, and legacylogin fallback after)':
-            case 'rasmusolle/Acmlmboard':
-                return [['app' => 'acmlmboard', 'legacylogin' => true] + $salts, true, true];
-            case 'acmlmboard-2 (>=2019-01)':
-                return [['app' => 'acmlmboard'], true, true];
-            case 'zen3mp':
-                return [['app' => 'zen3mp'], false, false];
-            case 'wordpress (legacy md5)':
-            case 'wordpress 2.5..6.7 (still accepted by 6.8+)':
-            case 'wordpress >= 6.8':
-                return [['app' => 'wordpress'], true, false];
-            case 'halext':
-                return [['app' => 'halext'], false, false];
-        }
-        throw new LogicException("no options for app $app");
-    }
-
-    /** @return iterable<string, array{0: int, 1: array<string, mixed>, 2: string, 3: array<string, mixed>, 4: bool}> */
+    /** @return iterable<string, array{0: int, 1: array<string, mixed>, 2: string, 3: array<string, mixed>, 4: bool, 5: string}> */
     public function vectorCases(): iterable
     {
-        foreach (self::vectors() as $i => $v) {
-            $slashes = in_array('php_addslashes', $v['transforms'], true);
-            $latin = $v['password_encoding'] === 'windows-1252';
-            $typed = self::typed($v);
-            foreach ($v['apps'] as $app) {
-                [$options, $tryAddslashes, $tryLatin] = self::optionsFor($app, $v);
-                $tried = (!$slashes || $tryAddslashes) && (!$latin || $tryLatin);
-                yield "#$i {$v['scheme']} via $app" => [$i, $v, $typed, $options, $v['valid'] && $tried && $typed !== ''];
-            }
-            // The generic rule set: every format, the input exactly as typed, salts when the
-            // vector has them.
-            $generic = isset($v['params']['pwdsalt']) ? array_intersect_key($v['params'], ['pwdsalt' => 1, 'pwdsalt2' => 1]) : [];
-            yield "#$i {$v['scheme']} generic" => [$i, $v, $typed, $generic, $v['valid'] && !$slashes && !$latin && $typed !== ''];
+        foreach (HashVectors::cases() as $name => $c) {
+            yield $name => [$c['index'], $c['vector'], $c['typed'], $c['options'], $c['expected'], $c['variant']];
         }
     }
 
     /** @dataProvider vectorCases */
-    public function testEveryVectorVerifiesAsItsAppsLoginWould(int $i, array $v, string $typed, array $options, bool $expected): void
+    public function testEveryVectorVerifiesAsItsAppsLoginWould(int $i, array $v, string $typed, array $options, bool $expected, string $variant): void
     {
         self::assertSame($expected, Password::verify($typed, $v['hash'], $options), "vector #$i");
         if ($expected) {
             $report = Password::check($typed, $v['hash'], $options);
+            self::assertSame(['match', 'format', 'scheme', 'variant'], array_keys($report));
             self::assertTrue($report['match']);
             self::assertSame($v['scheme'], $report['scheme'], "vector #$i: the scheme that matched");
-            $want = ($v['password_encoding'] === 'windows-1252' ? 'windows1252' : '')
-                . (in_array('php_addslashes', $v['transforms'], true) ? ($v['password_encoding'] === 'windows-1252' ? '+addslashes' : 'addslashes') : '');
-            self::assertSame($want === '' ? 'raw' : $want, $report['variant'], "vector #$i: the input form");
+            self::assertSame($variant, $report['variant'], "vector #$i: the input form");
             // One wrong byte never matches (at the start: bcrypt ignores bytes after the 72nd).
             self::assertFalse(Password::verify('X' . $typed, $v['hash'], $options), "vector #$i with a wrong password");
         }

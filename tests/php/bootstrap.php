@@ -16,6 +16,7 @@ require __DIR__ . '/support/JwksServer.php';
 require __DIR__ . '/support/TestServer.php';
 require __DIR__ . '/support/MariaDb.php';
 require __DIR__ . '/support/LegacySites.php';
+require __DIR__ . '/support/HashVectors.php';
 
 $so = getenv('HALEXT_PHP_EXTENSION');
 if ($so === false || $so === '' || !is_file($so)) {
