@@ -395,6 +395,36 @@ final class MigrationTest extends TestCase
         self::assertSame('logged_in', PhpProcess::json(str_replace('new Halext\Migration()', 'new Halext\Migration(["config" => ' . var_export($cfg['path'], true) . '])', $code), ['halext.config' => '/nonexistent']));
     }
 
+    public function testObjectsOfOneProcessShareOneServiceAndItsConnections(): void
+    {
+        $cfg = LegacySites::config(self::server()->url);
+        (new Migration(['config' => $cfg['path']]))->init();
+        for ($i = 1; $i <= 25; $i++) {
+            // A new object per "request", each looking up a key nobody cached.
+            self::assertNull((new Migration(['config' => $cfg['path']]))->resolve('wordpress', 1000 + $i));
+        }
+        $db = basename((string) parse_url($cfg['mapping'], PHP_URL_PATH));
+        $connections = (int) trim(MariaDb::query($cfg['mapping'], "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE DB = '$db' AND ID <> CONNECTION_ID()"));
+        // The lookup connection and the write connection (init): never one per object.
+        self::assertGreaterThanOrEqual(1, $connections);
+        self::assertLessThanOrEqual(2, $connections);
+    }
+
+    public function testObjectsCannotBeClonedOrSerialisedAndShowNoSecrets(): void
+    {
+        $cfg = LegacySites::config(self::server()->url);
+        $m = new Migration(['config' => $cfg['path'], 'access_code' => 'code-from-options']);
+        $e = self::thrown(static fn () => clone $m);
+        self::assertInstanceOf(Error::class, $e);
+        self::assertStringContainsString('uncloneable', $e->getMessage());
+        self::assertInstanceOf(Exception::class, self::thrown(static fn () => serialize($m)));
+        ob_start();
+        var_dump($m);
+        $dump = (string) ob_get_clean();
+        self::assertStringNotContainsString('code-from-options', $dump . print_r($m, true) . var_export($m, true));
+        self::assertStringNotContainsString('halext:halext', $dump);
+    }
+
     public function testBothProcessesKeepWorkingAfterPcntlFork(): void
     {
         $cfg = LegacySites::config(self::server()->url);
