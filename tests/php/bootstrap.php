@@ -14,6 +14,7 @@ require __DIR__ . '/support/FastCgi.php';
 require __DIR__ . '/support/Jwt.php';
 require __DIR__ . '/support/JwksServer.php';
 require __DIR__ . '/support/TestServer.php';
+require __DIR__ . '/support/FpmPool.php';
 require __DIR__ . '/support/MariaDb.php';
 require __DIR__ . '/support/LegacySites.php';
 require __DIR__ . '/support/HashVectors.php';
