@@ -462,6 +462,192 @@ namespace Halext {
          */
         public function request(string $method, string $path, #[\SensitiveParameter] array $options = []): mixed {}
     }
+
+    /**
+     * Legacy password hashes checked the way each legacy app's login checks them: md5 (plain
+     * and Acmlmboard's salted forms), phpass (`$P$`/`$H$`), PHP bcrypt, WordPress 6.8 `$wp$`
+     * and Halext's pbkdf2-sha256, detected from the stored value. Static methods only.
+     *
+     * Options (all optional; an unknown option, app or wrong type throws `Halext\Exception`
+     * INVALID_ARGUMENT):
+     * - `app`: whose login rules. `'generic'` (default: every format; md5 rows as plain md5, plus
+     *   the salted constructions when salts are given; the password exactly as typed; passwords
+     *   over 4096 bytes never match), `'acmlmboard'` (Acmlmboard 2: bcrypt, md5 rows only with
+     *   `legacylogin`, as `md5($pwdsalt2 . $pw . $pwdsalt)`, also the `addslashes()` and
+     *   windows-1252 forms of the input), `'acmlmboard1'` (AcmlmBoard 1.x: plain md5 and
+     *   bcrypt, same input forms), `'wordpress'` (`wp_check_password()`: md5, phpass, `$wp$`,
+     *   bcrypt; the slashed input; 4096-byte cap), `'zen3mp'` (`password_verify()` only),
+     *   `'halext'` (pbkdf2-sha256);
+     * - `legacylogin` (bool, `acmlmboard` only): the board's `$config['legacylogin']`;
+     * - `md5` (string[]): md5 constructions to try, any of `'plain'`, `'pass_salt'`,
+     *   `'salt2_pass_salt'` (e.g. for AB2 boards with rows from 2011-2014);
+     * - `pwdsalt`, `pwdsalt2` (string, sensitive): the board's `$pwdsalt`/`$pwdsalt2`;
+     * - `cost` (int 4-31, default 10): the bcrypt cost the app writes today (`needsRehash`).
+     *
+     * Messages never contain a password, a salt or a stored hash (only its shape).
+     */
+    final class Password
+    {
+        /** Not instantiable: every method is static (throws `\Exception`). */
+        public function __construct() {}
+
+        /**
+         * Whether `$password` (the bytes as typed) logs in against `$hash` under the app's
+         * rules: what a login form needs. A stored value that can never log anyone in (unknown
+         * format, malformed, bcrypt cut to 32 characters, md5 of the empty string, a format the
+         * app does not accept, a work factor above the caps) is `false`, as on the app itself;
+         * an empty password is `false`.
+         *
+         * @throws LegacyException UNUSABLE_HASH for a salted md5 row checked without the
+         *         board's salts (a configuration problem that would lock every such user out).
+         * @throws Exception INVALID_ARGUMENT for bad options.
+         */
+        public static function verify(#[\SensitiveParameter] string $password, string $hash, #[\SensitiveParameter] array $options = []): bool {}
+
+        /**
+         * What a migration report needs: `['match' => bool, 'format' => 'md5_hex', 'scheme' =>
+         * 'acmlm2_md5_salt2_pass_salt'|null, 'variant' => 'raw'|'addslashes'|'windows1252'|
+         * 'windows1252+addslashes'|null]` (`scheme`/`variant` say how the hash was made when it
+         * matched), or why `$hash` cannot be used.
+         *
+         * @return array{match: bool, format: string, scheme: ?string, variant: ?string}
+         * @throws LegacyException UNKNOWN_HASH_FORMAT, UNUSABLE_HASH (the message gives the
+         *         reason: truncated bcrypt, md5 of the empty string, not accepted by the app, ...).
+         * @throws Exception INVALID_ARGUMENT for bad options.
+         */
+        public static function check(#[\SensitiveParameter] string $password, string $hash, #[\SensitiveParameter] array $options = []): array {}
+
+        /**
+         * The format of a stored hash: `'bcrypt'`, `'phpass'`, `'wp_bcrypt_sha384'`, `'md5_hex'`
+         * or `'halext_pbkdf2_sha256'`.
+         *
+         * @throws LegacyException UNKNOWN_HASH_FORMAT, or UNUSABLE_HASH for an empty, truncated
+         *         or malformed value.
+         */
+        public static function identify(string $hash): string {}
+
+        /**
+         * Whether the app (`app`, `cost`) would replace `$hash` after a successful login:
+         * `wordpress` anything but `$wp$` bcrypt at `cost`; `halext` anything but pbkdf2-sha256
+         * with 29000+ rounds; other apps anything but bcrypt at `cost` or more. `true` for
+         * anything unusable.
+         *
+         * @throws Exception INVALID_ARGUMENT for bad options.
+         */
+        public static function needsRehash(string $hash, #[\SensitiveParameter] array $options = []): bool {}
+    }
+
+    /**
+     * Login-time migration, gated registration and resolve/link over the legacy sites and the
+     * mapping store of one `halext.toml` (see docs/migration.md).
+     *
+     * Objects are cheap: the service behind them (database pools, the HTTP connection, the
+     * lookup caches) is kept per process and per configuration, so `new Halext\Migration()` in
+     * every request of a PHP-FPM worker reuses it; a forked child (PHP-FPM, `pcntl_fork`) makes
+     * its own on first use. Not cloneable, not serialisable.
+     *
+     * Options: `config` (path of the `halext.toml`; default INI `halext.config`, then env
+     * `HALEXT_CONFIG`) and overrides of the file's `[halext]` section: `url`, `timeout_ms`,
+     * `connect_timeout_ms`, `retries`, `retry_base_ms`, `retry_max_ms`, `pool_idle_ms`,
+     * `user_agent`, `proxy`, `ca_file`, `max_upload_bytes`, `validation_cache_ttl_ms`,
+     * `validation_cache_size`, `direct_http`, `access_code` (sensitive).
+     */
+    final class Migration
+    {
+        /**
+         * No network or database I/O: a configuration problem is reported here, a database or
+         * Halext problem by the first call that needs it.
+         *
+         * @throws Exception CONFIG for a missing or invalid `halext.toml` or option.
+         */
+        public function __construct(#[\SensitiveParameter] array $options = []) {}
+
+        /**
+         * Logs a user in with their legacy credentials and migrates them to Halext if needed
+         * (docs/migration.md §1.5): `['outcome' => 'logged_in'|'migrated'|'linked_existing'|
+         * 'legacy_only'|'halext_password_required'|'not_migrated', 'access_token' => ?string,
+         * 'expires_at' => ?int (the token's exp, Unix seconds, read without verification),
+         * 'legacy_id' => int (the app's user id), 'halext_username' => ?string, 'halext_login'
+         * => ?string (for halext_password_required: the Halext account to ask the password
+         * for)]`. Any outcome means the legacy password was right.
+         *
+         * @return array{outcome: string, access_token: ?string, expires_at: ?int, legacy_id: int, halext_username: ?string, halext_login: ?string}
+         * @throws MigrationException INVALID_CREDENTIALS (unknown user and wrong password alike,
+         *         same message), ACCOUNT_BLOCKED (right password, banned/closed/unverified/
+         *         deleted/spam account), HALEXT_UNAVAILABLE (policy `fail`), CONFLICT,
+         *         MAPPING_STORE.
+         * @throws LegacyException DATABASE when the legacy database fails.
+         * @throws Exception INVALID_ARGUMENT for an unknown site; CONFIG when Halext refuses
+         *         the access code.
+         */
+        public function login(string $site, string $loginOrEmail, #[\SensitiveParameter] string $password): array {}
+
+        /**
+         * After `halext_password_required` (the legacy password was verified in this session):
+         * links the legacy account to the existing Halext account `$halextLogin` if
+         * `$halextPassword` is its password. Returns the array of `login()` (`outcome`
+         * `linked_existing`, with a token).
+         *
+         * @throws MigrationException INVALID_CREDENTIALS when Halext refuses the password;
+         *         HALEXT_UNAVAILABLE; CONFLICT when the account was meanwhile linked elsewhere.
+         */
+        public function linkWithHalextPassword(string $site, int $legacyId, string $halextLogin, #[\SensitiveParameter] string $halextPassword): array {}
+
+        /**
+         * Gated registration, step 1: creates the Halext account from `['username' => ...,
+         * 'email' => ..., 'password' => ..., 'full_name' => ?string]` (`is_admin` is ignored,
+         * never sent; demo data off) and returns `['id' => int, 'username' => string]`. Then
+         * create the local account and call `link($site, $localId, $username)`.
+         *
+         * @return array{id: int, username: string}
+         * @throws MigrationException DUPLICATE_USERNAME (taken on Halext, or reserved in the
+         *         mapping table for a legacy account, case-insensitively), DUPLICATE_EMAIL,
+         *         HALEXT_UNAVAILABLE.
+         * @throws Exception INVALID_ARGUMENT for an unsafe username (docs/migration.md §2.3),
+         *         an unusable email, an empty or missing field, an unknown key or site.
+         */
+        public function register(string $site, #[\SensitiveParameter] array $user): array {}
+
+        /**
+         * Records that the local account `$legacyId` is the Halext account `$halextUsername`
+         * (`$method`: `'registration'`, `'login'`, or `'manual'`, which may replace another
+         * link) and returns the mapping row (as `resolve()`).
+         *
+         * @throws MigrationException CONFLICT when the account is linked to another Halext
+         *         username (unless `manual`), MAPPING_STORE.
+         * @throws Exception INVALID_ARGUMENT for an unknown site or method, a negative id.
+         */
+        public function link(string $site, int $legacyId, string $halextUsername, string $method = 'registration', ?int $halextUserId = null): array {}
+
+        /**
+         * The mapping of a legacy account, or null: `['site', 'legacy_id', 'halext_username',
+         * 'halext_user_id', 'halext_email', 'full_name', 'status' => 'planned'|'linked'|
+         * 'conflict'|'skipped', 'method' => 'plan'|'login'|'registration'|'manual', 'reason',
+         * 'plan_run', 'created_at', 'updated_at', 'linked_at']` (times in Unix seconds). Cached
+         * per process (30 s by default; this process's own writes are seen at once).
+         *
+         * @throws MigrationException MAPPING_STORE.
+         */
+        public function resolve(string $site, int $legacyId): ?array {}
+
+        /**
+         * The legacy accounts mapped to a Halext username (byte-exact, like Halext):
+         * `[['site' => 'wordpress', 'legacy_id' => 2], ...]`, possibly empty. Cached like
+         * `resolve()`.
+         *
+         * @return list<array{site: string, legacy_id: int}>
+         * @throws MigrationException MAPPING_STORE.
+         */
+        public function resolveHalext(string $halextUsername): array {}
+
+        /**
+         * Creates the mapping table if it does not exist (what `halext migrate init` does;
+         * needs the CREATE privilege). Idempotent.
+         *
+         * @throws MigrationException MAPPING_STORE.
+         */
+        public function init(): void {}
+    }
 }
 
 

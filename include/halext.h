@@ -218,6 +218,11 @@ typedef enum halext_status {
 } halext_status;
 
 /**
+ * Whose login rules a password is checked with (option `app`).
+ */
+typedef struct App App;
+
+/**
  * The preset a [`ValidatorOptions`] starts from.
  */
 typedef struct Profile Profile;
@@ -236,6 +241,21 @@ typedef struct halext_claims halext_claims;
  * `fork()` (the child opens its own connection).
  */
 typedef struct halext_client halext_client;
+
+/**
+ * Login-time migration, gated registration and resolve/link over one `halext.toml`: an opaque
+ * handle made by `halext_migration_new`, freed with `halext_migration_free`. May be shared by
+ * the threads of a program; keep it for the life of the program (its connections and caches
+ * are what make calls fast).
+ */
+typedef struct halext_migration halext_migration;
+
+/**
+ * Whose login rules a password is checked with: an opaque handle made by
+ * `halext_password_rules_new`, freed with `halext_password_rules_free`. Immutable: may be shared
+ * by every thread of a program.
+ */
+typedef struct halext_password_rules halext_password_rules;
 
 /**
  * A secret held by the library: an opaque handle. Create it with `halext_secret_new`,
@@ -1384,6 +1404,302 @@ enum halext_status halext_client_presence_list(const struct halext_client *clien
                                                const char *token,
                                                const char *user_ids_json,
                                                char **out_json);
+
+/**
+ * Makes password rules from named options, given as a JSON object (UTF-8, NUL-terminated), and
+ * the board's salts.
+ *
+ * Options (all optional; docs/c-api.md has the details): `app` (`"generic"` default,
+ * `"acmlmboard"`, `"acmlmboard1"`, `"wordpress"`, `"zen3mp"`, `"halext"`), `legacylogin`
+ * (bool, `acmlmboard` only: the board's `$config['legacylogin']`), `md5` (list of `"plain"`,
+ * `"pass_salt"`, `"salt2_pass_salt"`), `cost` (int 4–31, default 10: the bcrypt cost the app
+ * writes today, for `halext_password_needs_rehash`). Example:
+ * `{"app":"acmlmboard","legacylogin":true}`. `options_json` may be NULL (same as `{}`: the
+ * generic rules).
+ *
+ * `pwdsalt` and `pwdsalt2` (each may be NULL) are the board's `$pwdsalt`/`$pwdsalt2`, for the
+ * salted md5 rows of Acmlmboard 2; they are copied (free them whenever you like).
+ *
+ * Errors: `HALEXT_STATUS_INVALID_ARGUMENT` for invalid JSON, an unknown option or app (the
+ * message names it), a wrong type, an option the app does not use (`legacylogin` outside
+ * `acmlmboard`; salts or `md5` for an app without salted md5 rows), a `"pwdsalt"` key in the
+ * JSON, a NULL `out` or non-UTF-8 options. On error `*out` is NULL. No I/O. Free the result
+ * with `halext_password_rules_free`.
+ *
+ * # Safety
+ * `options_json` must be NULL or a NUL-terminated string; `pwdsalt`/`pwdsalt2` NULL or live
+ * `halext_secret`s; `out` NULL or a writable `halext_password_rules *`.
+ */
+enum halext_status halext_password_rules_new(const char *options_json,
+                                             const struct halext_secret *pwdsalt,
+                                             const struct halext_secret *pwdsalt2,
+                                             struct halext_password_rules **out);
+
+/**
+ * Frees password rules. NULL is a no-op. Never fails; does not touch the last error.
+ *
+ * # Safety
+ * `rules` must be NULL or a handle from `halext_password_rules_new`, not yet freed and not in
+ * use by another thread.
+ */
+void halext_password_rules_free(struct halext_password_rules *rules);
+
+/**
+ * Whether `password` (`password_len` bytes, as typed; need not be NUL-terminated) logs in
+ * against the stored `hash` under `rules` (NULL = the generic rules): what a login form needs.
+ * Writes the answer to `*out_match`.
+ *
+ * A stored value that can never log anyone in (unknown format, malformed, bcrypt cut to 32
+ * characters, md5 of the empty string, a format the app does not accept, a work factor above the
+ * caps) gives `false` and `HALEXT_STATUS_OK`, as on the app itself; an empty password is
+ * `false`.
+ *
+ * Errors: `HALEXT_STATUS_LEGACY_UNUSABLE_HASH` for a salted md5 row checked without the board's
+ * salts (a configuration problem that would lock every such user out); `HALEXT_STATUS_INVALID_ARGUMENT`
+ * for a NULL `hash`/`out_match`, or a NULL `password` with `password_len > 0`. `*out_match` is
+ * false on error. CPU only (bcrypt at cost 10 takes ~50 ms); thread-safe.
+ *
+ * # Safety
+ * `password` must point to `password_len` readable bytes (or be NULL when it is 0); `hash`
+ * NULL or a NUL-terminated string; `rules` NULL or live; `out_match` NULL or writable.
+ */
+enum halext_status halext_password_verify(const uint8_t *password,
+                                          size_t password_len,
+                                          const char *hash,
+                                          const struct halext_password_rules *rules,
+                                          bool *out_match);
+
+/**
+ * What a migration report needs: checks `password` against `hash` under `rules` (NULL = generic)
+ * and writes `{"match":true,"format":"md5_hex","scheme":"acmlm2_md5_salt2_pass_salt","variant":"raw"}`
+ * to `*out_json` (`scheme` and `variant`, how the hash was made, are null when it did not match;
+ * free the string with `halext_string_free`), or fails with the reason the hash cannot be used.
+ *
+ * Errors: `HALEXT_STATUS_LEGACY_UNKNOWN_HASH_FORMAT`, `HALEXT_STATUS_LEGACY_UNUSABLE_HASH` (the
+ * last error's message gives the reason: truncated bcrypt, md5 of the empty string, not accepted
+ * by the app, missing salts, ...; never the hash itself, only its shape);
+ * `HALEXT_STATUS_INVALID_ARGUMENT` as for `halext_password_verify`. `*out_json` is NULL on error.
+ *
+ * # Safety
+ * As for `halext_password_verify`; `out_json` NULL or a writable `char *`.
+ */
+enum halext_status halext_password_check(const uint8_t *password,
+                                         size_t password_len,
+                                         const char *hash,
+                                         const struct halext_password_rules *rules,
+                                         char **out_json);
+
+/**
+ * The format of a stored hash, as a static string written to `*out_name` (never free it):
+ * `"bcrypt"`, `"phpass"`, `"wp_bcrypt_sha384"`, `"md5_hex"` or `"halext_pbkdf2_sha256"`.
+ *
+ * Errors: `HALEXT_STATUS_LEGACY_UNKNOWN_HASH_FORMAT`; `HALEXT_STATUS_LEGACY_UNUSABLE_HASH` for
+ * an empty, truncated or malformed value; `HALEXT_STATUS_INVALID_ARGUMENT` for a NULL argument.
+ * `*out_name` is NULL on error. Thread-safe.
+ *
+ * # Safety
+ * `hash` must be NULL or a NUL-terminated string; `out_name` NULL or a writable `const char *`.
+ */
+enum halext_status halext_password_identify(const char *hash, const char **out_name);
+
+/**
+ * Whether the app of `rules` (NULL = generic: PHP `password_hash()` bcrypt at cost 10) would
+ * replace the stored `hash` after a successful login; written to `*out_needs`. `wordpress`:
+ * anything but `$wp$` bcrypt at `cost`; `halext`: anything but pbkdf2-sha256 with 29 000+
+ * rounds; other apps: anything but bcrypt at `cost` or more. Anything unusable needs one.
+ *
+ * Errors: `HALEXT_STATUS_INVALID_ARGUMENT` for a NULL `hash` or `out_needs` (`*out_needs` is
+ * then false). Thread-safe.
+ *
+ * # Safety
+ * `hash` must be NULL or a NUL-terminated string; `rules` NULL or live; `out_needs` NULL or
+ * writable.
+ */
+enum halext_status halext_password_needs_rehash(const char *hash,
+                                                const struct halext_password_rules *rules,
+                                                bool *out_needs);
+
+/**
+ * Makes a migration handle from the `halext.toml` at `config_path` (NULL: the file named by
+ * the environment variable `HALEXT_CONFIG`), with optional overrides of its `[halext]` section
+ * as a JSON object (`options_json`, may be NULL): `url`, `timeout_ms`, `connect_timeout_ms`,
+ * `retries`, `retry_base_ms`, `retry_max_ms`, `pool_idle_ms`, `user_agent`, `proxy`, `ca_file`,
+ * `max_upload_bytes`, `validation_cache_ttl_ms`, `validation_cache_size`, `direct_http`, e.g.
+ * `{"url":"https://org.halext.org/api","timeout_ms":3000}`. `access_code` (may be NULL)
+ * overrides the file's registration access code. All arguments are borrowed for the call.
+ *
+ * No network or database I/O: a configuration problem is reported here, a database or Halext
+ * problem by the first call that needs it.
+ *
+ * Errors: `HALEXT_STATUS_CONFIG` when no file is given or set, the file cannot be read or is
+ * invalid (unknown key, missing `[mapping]` or `[[site]]`, bad URL, unreadable secret), or an
+ * option is unknown or mistyped (the message names it); `HALEXT_STATUS_INVALID_ARGUMENT` for a
+ * NULL `out` or non-UTF-8 JSON. On error `*out` is NULL. Free the handle with
+ * `halext_migration_free`.
+ *
+ * # Safety
+ * `config_path` and `options_json` must be NULL or NUL-terminated strings; `access_code` NULL
+ * or a live `halext_secret`; `out` NULL or a writable `halext_migration *`.
+ */
+enum halext_status halext_migration_new(const char *config_path,
+                                        const char *options_json,
+                                        const struct halext_secret *access_code,
+                                        struct halext_migration **out);
+
+/**
+ * Frees a migration handle. NULL is a no-op. Never fails; does not touch the last error. The
+ * process's shared service (connections, caches) stays for other handles of the same file.
+ *
+ * # Safety
+ * `migration` must be NULL or a handle from `halext_migration_new`, not yet freed and not in use
+ * by another thread.
+ */
+void halext_migration_free(struct halext_migration *migration);
+
+/**
+ * Creates the mapping table if it does not exist (what `halext migrate init` does; needs the
+ * CREATE privilege). Idempotent.
+ *
+ * Errors: `HALEXT_STATUS_MAPPING_STORE`; `HALEXT_STATUS_INVALID_ARGUMENT` for a NULL handle.
+ *
+ * # Safety
+ * `migration` must be NULL or live.
+ */
+enum halext_status halext_migration_init(const struct halext_migration *migration);
+
+/**
+ * Logs a user in with their legacy credentials and migrates them to Halext if needed
+ * (docs/migration.md §1.5): `site` is a `[[site]]` name, `login` what the user typed in the
+ * app's form (name or email, as the app takes it), `password` the typed bytes
+ * (`password_len`; need not be NUL-terminated). Writes to `*out_json` (free with
+ * `halext_string_free`; it holds the token):
+ *
+ * `{"outcome":"migrated","access_token":"eyJ…","expires_at":1764432000,"legacy_id":2,
+ * "halext_username":"bob","halext_login":null}`
+ *
+ * `outcome` is `logged_in`, `migrated`, `linked_existing`, `legacy_only`,
+ * `halext_password_required` (then `halext_login` names the existing Halext account: ask the
+ * user for its password and call `halext_migration_link_with_halext_password`) or
+ * `not_migrated`; any outcome means the legacy password was right. `access_token` and
+ * `expires_at` (the token's `exp`, Unix seconds, read without verification) are null without a
+ * token.
+ *
+ * Errors: `HALEXT_STATUS_MIGRATION_INVALID_CREDENTIALS` (unknown user and wrong password alike,
+ * same message), `_ACCOUNT_BLOCKED`, `_HALEXT_UNAVAILABLE` (policy `fail`), `_CONFLICT`,
+ * `HALEXT_STATUS_MAPPING_STORE`, `HALEXT_STATUS_LEGACY_DATABASE`, `HALEXT_STATUS_CONFIG` (Halext
+ * refused the access code), `HALEXT_STATUS_INVALID_ARGUMENT` (unknown site, NULL or non-UTF-8
+ * argument). `*out_json` is NULL on error.
+ *
+ * # Safety
+ * `migration` NULL or live; `site`, `login` NULL or NUL-terminated; `password` pointing to
+ * `password_len` readable bytes (or NULL when 0); `out_json` NULL or a writable `char *`.
+ */
+enum halext_status halext_migration_login(const struct halext_migration *migration,
+                                          const char *site,
+                                          const char *login,
+                                          const uint8_t *password,
+                                          size_t password_len,
+                                          char **out_json);
+
+/**
+ * After `halext_password_required` (the legacy password was verified in this session): links
+ * the legacy account `(site, legacy_id)` to the existing Halext account `halext_login` (as
+ * returned) if `halext_password` is its password. Writes the same JSON as
+ * `halext_migration_login` (`outcome` `linked_existing`, with a token).
+ *
+ * Errors: `HALEXT_STATUS_MIGRATION_INVALID_CREDENTIALS` when Halext refuses the password;
+ * `_HALEXT_UNAVAILABLE`; `_CONFLICT` when the account was meanwhile linked elsewhere;
+ * `HALEXT_STATUS_MAPPING_STORE`; `HALEXT_STATUS_INVALID_ARGUMENT`.
+ *
+ * # Safety
+ * As for `halext_migration_login`.
+ */
+enum halext_status halext_migration_link_with_halext_password(const struct halext_migration *migration,
+                                                              const char *site,
+                                                              uint64_t legacy_id,
+                                                              const char *halext_login,
+                                                              const uint8_t *halext_password,
+                                                              size_t halext_password_len,
+                                                              char **out_json);
+
+/**
+ * Gated registration, step 1: creates the Halext account described by `user_json`
+ * (`{"username":"newcomer","email":"new@example.net","full_name":"New Comer"}`; `full_name`
+ * optional, `is_admin` ignored and never sent; the password is never in the JSON) with the
+ * password `password` (`password_len` bytes), and writes `{"id":7,"username":"newcomer"}` to
+ * `*out_json`. Then create the local account and call `halext_migration_link`.
+ *
+ * Errors: `HALEXT_STATUS_MIGRATION_DUPLICATE_USERNAME` (taken on Halext, or reserved in the
+ * mapping table for a legacy account, case-insensitively), `_DUPLICATE_EMAIL`,
+ * `_HALEXT_UNAVAILABLE`; `HALEXT_STATUS_INVALID_ARGUMENT` for an unsafe username, an unusable
+ * email, an empty password, a missing field, an unknown key or site, invalid JSON.
+ *
+ * # Safety
+ * As for `halext_migration_login`; `user_json` NULL or NUL-terminated.
+ */
+enum halext_status halext_migration_register(const struct halext_migration *migration,
+                                             const char *site,
+                                             const char *user_json,
+                                             const uint8_t *password,
+                                             size_t password_len,
+                                             char **out_json);
+
+/**
+ * Records that the local account `(site, legacy_id)` is the Halext account `halext_username`,
+ * made by `method` (NULL = `"registration"`; `"login"`; `"manual"` may replace another link),
+ * with the Halext user id when known (`halext_user_id` NULL = unknown), and writes the mapping
+ * row to `*out_json` (as `halext_migration_resolve`).
+ *
+ * Errors: `HALEXT_STATUS_MIGRATION_CONFLICT` when the account is linked to another Halext
+ * username (unless `"manual"`); `HALEXT_STATUS_MAPPING_STORE`; `HALEXT_STATUS_INVALID_ARGUMENT`
+ * for an unknown site or method.
+ *
+ * # Safety
+ * `migration` NULL or live; strings NULL or NUL-terminated; `halext_user_id` NULL or readable;
+ * `out_json` NULL or a writable `char *`.
+ */
+enum halext_status halext_migration_link(const struct halext_migration *migration,
+                                         const char *site,
+                                         uint64_t legacy_id,
+                                         const char *halext_username,
+                                         const char *method,
+                                         const uint64_t *halext_user_id,
+                                         char **out_json);
+
+/**
+ * The mapping of the legacy account `(site, legacy_id)`: writes the row as JSON to `*out_json`,
+ * `{"site":"wordpress","legacy_id":2,"halext_username":"bob","halext_user_id":7,
+ * "halext_email":"…","full_name":null,"status":"linked","method":"login","reason":"…",
+ * "plan_run":null,"created_at":…,"updated_at":…,"linked_at":…}` (times in Unix seconds), or
+ * **NULL with `HALEXT_STATUS_OK` when the account has no mapping** (not an error: most callers
+ * branch on it). Cached per process (30 s by default; this process's own writes are seen at
+ * once).
+ *
+ * Errors: `HALEXT_STATUS_MAPPING_STORE`; `HALEXT_STATUS_INVALID_ARGUMENT`.
+ *
+ * # Safety
+ * `migration` NULL or live; `site` NULL or NUL-terminated; `out_json` NULL or a writable
+ * `char *`.
+ */
+enum halext_status halext_migration_resolve(const struct halext_migration *migration,
+                                            const char *site,
+                                            uint64_t legacy_id,
+                                            char **out_json);
+
+/**
+ * The legacy accounts mapped to a Halext username (byte-exact, like Halext), as a JSON list
+ * written to `*out_json`: `[{"site":"social","legacy_id":1},{"site":"wordpress","legacy_id":1}]`
+ * (`[]` when none). Cached like `halext_migration_resolve`.
+ *
+ * Errors: `HALEXT_STATUS_MAPPING_STORE`; `HALEXT_STATUS_INVALID_ARGUMENT`.
+ *
+ * # Safety
+ * `migration` NULL or live; `halext_username` NULL or NUL-terminated; `out_json` NULL or a
+ * writable `char *`.
+ */
+enum halext_status halext_migration_resolve_halext(const struct halext_migration *migration,
+                                                   const char *halext_username,
+                                                   char **out_json);
 
 #ifdef __cplusplus
 }  // extern "C"

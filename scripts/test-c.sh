@@ -8,8 +8,11 @@
 # prove the static link line; the header is compiled as C++; examples/c is built (shared and
 # static) and hello is run. Any failure fails the script, loudly.
 #
-# The API client tests run against the Halext-compatible test server, started here
-# (<target-dir>/halext-test-server: cargo build -p halext-test-server) and stopped on exit.
+# The API client and migration tests run against the Halext-compatible test server, started
+# here (<target-dir>/halext-test-server: cargo build -p halext-test-server) and stopped on exit;
+# the migration tests also get a throwaway MariaDB (scripts/mariadb.sh: HALEXT_MYSQL_PORT,
+# HALEXT_RUN_DIR) with the legacy fixtures. The password tests use a C table generated from
+# tests/data/hash-vectors.json (php).
 #
 # Env:
 #   CC=gcc, CXX=g++           compilers
@@ -74,6 +77,66 @@ read -r -t 10 ready <&"${SERVER[0]}" || die "the test server did not start: $(ca
 export HALEXT_TEST_URL="${ready#listening on }"
 export HALEXT_TEST_ACCESS_CODE_FILE="$SERVER_DIR/access_code"
 echo "test server: $HALEXT_TEST_URL"
+# The hash-vector table as C (tests/c/test_password.c): the same cases as the PHP suite.
+php tests/c/make-hash-vectors.php > "$OUT/hash_vectors.h" || die "cannot generate hash_vectors.h (php)"
+
+# Migration tests (tests/c/test_migration.c): the throwaway MariaDB with the legacy fixtures in
+# databases of their own, the test server above, and a halext.toml naming both.
+MIG="$OUT/migration"
+rm -rf "$MIG"
+mkdir -p "$MIG"
+scripts/mariadb.sh start || die "cannot start MariaDB (scripts/mariadb.sh)"
+MYSQL_URL="$(scripts/mariadb.sh env | sed -n 's/^HALEXT_TEST_MYSQL_URL=//p')"
+DBS=()
+fresh_db() { # name, [sql file]
+  scripts/mariadb.sh sql -e "DROP DATABASE IF EXISTS \`$1\`; CREATE DATABASE \`$1\`" || die "cannot create database $1"
+  DBS+=("$1")
+  if [ $# -gt 1 ]; then scripts/mariadb.sh sql "$1" < "$2" || die "cannot load $2"; fi
+}
+fresh_db "capi_wp_$$" examples/data/fixtures/wordpress.sql
+fresh_db "capi_acmlm_$$" examples/data/fixtures/acmlmboard.sql
+fresh_db "capi_social_$$" examples/data/fixtures/zen3mp.sql
+fresh_db "capi_map_$$"
+cleanup() {
+  kill "$SERVER_PID" 2>/dev/null || true
+  rm -rf "$SERVER_DIR"
+  for db in "${DBS[@]}"; do scripts/mariadb.sh sql -e "DROP DATABASE IF EXISTS \`$db\`" >/dev/null 2>&1 || true; done
+}
+trap cleanup EXIT
+HALEXT_C_SERVER_URL="$HALEXT_TEST_URL"   # the test server started above
+cat > "$MIG/halext.toml" <<TOML
+[halext]
+url = "$HALEXT_C_SERVER_URL"
+access_code_file = "$SERVER_DIR/access_code"
+timeout_ms = 3000
+connect_timeout_ms = 1000
+retries = 0
+
+[mapping]
+dsn = "$MYSQL_URL/capi_map_$$"
+
+[[site]]
+name = "wordpress"
+profile = "wordpress"
+dsn = "$MYSQL_URL/capi_wp_$$"
+
+[[site]]
+name = "acmlm"
+profile = "acmlmboard"
+dsn = "$MYSQL_URL/capi_acmlm_$$"
+[site.acmlmboard]
+legacylogin = true
+pwdsalt = "Please change me!"
+pwdsalt2 = "Addtional Salt. Please Change me!"
+
+[[site]]
+name = "social"
+profile = "zen3mp"
+dsn = "$MYSQL_URL/capi_social_$$"
+TOML
+export HALEXT_C_MIGRATION_CONFIG="$MIG/halext.toml"
+export HALEXT_C_SERVER_SECRET_FILE="$SERVER_DIR/secret_key"
+unset HALEXT_CONFIG
 
 passed=0
 failed=()

@@ -6,7 +6,7 @@
 #                                                 # do not exist, so the debug-hooks group is excluded
 #   scripts/test-php.sh target/debug --filter Ini # extra arguments go to PHPUnit
 #
-# Env: PHP (php), PHPUNIT (/usr/bin/phpunit).
+# Env: PHP (php), PHPUNIT (/usr/bin/phpunit); HALEXT_MYSQL_PORT, HALEXT_RUN_DIR (scripts/mariadb.sh).
 set -euo pipefail
 
 if [ $# -lt 1 ]; then
@@ -29,6 +29,11 @@ if [ ! -x "$(command -v "$PHPUNIT" || true)" ]; then
   exit 1
 fi
 
+# The throwaway MariaDB of the migration tests (tests/php/support/MariaDb.php), started before
+# the HALEXT_* variables are cleared: scripts/mariadb.sh reads HALEXT_MYSQL_PORT and HALEXT_RUN_DIR.
+"$ROOT/scripts/mariadb.sh" start
+MARIADB_ENV="$("$ROOT/scripts/mariadb.sh" env)"
+
 # The suite decides the configuration of every process it starts: nothing from the caller
 # (every HALEXT_* variable: the API client reads more than the INI-backed ones).
 for v in $(compgen -e | grep '^HALEXT_' || true); do unset "$v"; done
@@ -39,6 +44,9 @@ if [ ! -x "$HALEXT_TEST_SERVER" ]; then
   echo "test-php.sh: $HALEXT_TEST_SERVER does not exist; build it first: cargo build -p halext-test-server" >&2
   exit 1
 fi
+
+# HALEXT_TEST_MYSQL_SOCKET / _PORT / _URL for the tests.
+while IFS= read -r line; do export "$line"; done <<<"$MARIADB_ENV"
 
 echo "PHP:       $("$PHP" -r 'echo PHP_VERSION, " (", PHP_BINARY, ")";')"
 echo "extension: $SO"

@@ -14,7 +14,7 @@
 //! | Failure records a thread-local last error (code + message); success clears it | [`last_error`] | `halext_last_error_*` |
 //! | No panic unwinds into C: it becomes `HALEXT_STATUS_INTERNAL` | `catch_unwind` in [`boundary`] | |
 //! | NULL and invalid UTF-8 are `HALEXT_STATUS_INVALID_ARGUMENT`, never UB | [`args`] | |
-//! | Opaque handles: `Box::into_raw` / `_new` / `_free`, `_free(NULL)` is a no-op | [`handle`] | `halext_secret_*`, `halext_validator_*`, `halext_claims_*` |
+//! | Opaque handles: `Box::into_raw` / `_new` / `_free`, `_free(NULL)` is a no-op | [`handle`] | `halext_secret_*`, `halext_validator_*`, `halext_claims_*`, `halext_password_rules_*`, `halext_migration_*` |
 //! | Library-allocated strings (`char *`, usually JSON) are freed with `halext_string_free` | [`output`] | |
 //!
 //! ## Writing a binding (the pattern a new `src/<capability>.rs` follows)
@@ -68,6 +68,9 @@ pub mod secret;
 pub mod token;
 
 pub mod client;
+pub mod password;
+
+pub mod migration;
 
 // Plumbing for the bindings: no exported functions except the panic test hook.
 pub mod args;

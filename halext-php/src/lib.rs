@@ -14,6 +14,8 @@
 //! | `sensitive` | the table of parameters marked `#[\SensitiveParameter]` |
 //! | [`token`] | the Tokens binding: `Halext\TokenValidator`, `halext_validate_token()` |
 //! | [`client`] | the API client binding: `Halext\Client` |
+//! | [`password`] | the legacy password binding: `Halext\Password` |
+//! | [`migration`] | the migration binding: `Halext\Migration` |
 //!
 //! A binding, end to end:
 //!
@@ -42,6 +44,7 @@
 //! created at MINIT or RINIT; they are made lazily per process by `halext_core::runtime`
 //! (PHP-FPM forks its workers after MINIT). There is no RINIT/RSHUTDOWN.
 
+mod arrays;
 pub mod boundary;
 pub mod client;
 pub mod config;
@@ -53,6 +56,8 @@ mod ffi;
 mod functions;
 mod info;
 mod ini;
+pub mod migration;
+pub mod password;
 mod sensitive;
 pub mod token;
 
@@ -65,8 +70,8 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 pub(crate) const CAPABILITIES: &[(&str, bool)] = &[
     ("Token validation", true),
     ("Halext API client", true),
-    ("Legacy identity", false),
-    ("Migration", false),
+    ("Legacy identity", true),
+    ("Migration", true),
 ];
 
 /// MINIT (`#[php(startup)]`, before ext-php-rs registers anything of its own).
@@ -97,6 +102,7 @@ extern "C" fn shutdown(_ty: i32, module_number: i32) -> i32 {
 #[allow(missing_docs)]
 mod entry {
     use super::{client, debug_register, functions, info, shutdown, startup, token};
+    use super::{debug_register, functions, info, migration, password, shutdown, startup, token};
     use ext_php_rs::prelude::*;
 
     /// The module entry: name `halext`, version `halext_core::VERSION`.
@@ -109,6 +115,7 @@ mod entry {
             .shutdown_function(shutdown)
             .info_function(info::module_info);
         debug_register(client::register(token::register(functions::register(module))))
+        debug_register(migration::register(password::register(token::register(functions::register(module)))))
     }
 }
 

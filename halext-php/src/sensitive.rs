@@ -67,6 +67,17 @@ pub(crate) const PARAMETERS: &[(&str, u32)] = &[
     ("Halext\\Client::openWebUiSso", 0),
     ("Halext\\Client::validateRemote", 0),
     ("Halext\\Client::request", 2),
+    // Halext\\Password: the password, and the options (they may hold the board's salts).
+    ("Halext\\Password::verify", 0),
+    ("Halext\\Password::verify", 2),
+    ("Halext\\Password::check", 0),
+    ("Halext\\Password::check", 2),
+    ("Halext\\Password::needsRehash", 1),
+    // Halext\\Migration: options (access code), passwords, the registration array (password).
+    ("Halext\\Migration::__construct", 0),
+    ("Halext\\Migration::login", 2),
+    ("Halext\\Migration::linkWithHalextPassword", 3),
+    ("Halext\\Migration::register", 1),
 ];
 
 /// Marks the functions of [`PARAMETERS`] and arranges for the methods to be marked after

@@ -15,6 +15,9 @@ require __DIR__ . '/support/Jwt.php';
 require __DIR__ . '/support/JwksServer.php';
 require __DIR__ . '/support/TestServer.php';
 require __DIR__ . '/support/FpmPool.php';
+require __DIR__ . '/support/MariaDb.php';
+require __DIR__ . '/support/LegacySites.php';
+require __DIR__ . '/support/HashVectors.php';
 
 $so = getenv('HALEXT_PHP_EXTENSION');
 if ($so === false || $so === '' || !is_file($so)) {

@@ -9,6 +9,8 @@
 //! | Halext | [`halext`] | the [`halext::HalextAccounts`] trait login and registration talk to |
 //! | login | [`login`] | login-time migration |
 //! | registration | [`register`] | gated registration (Halext first, then the app's row, then `link`) |
+//! | service | [`service`] | [`MigrationService`]: all of the above from one `halext.toml`, per process |
+//! | bindings | [`options`], [`json`] | what a PHP/C Migration object is made from and holds (fork-aware); the JSON shapes it returns |
 //!
 //! The operator's runbook and the rules in prose are in `docs/migration.md`.
 
@@ -16,9 +18,11 @@ pub mod apply;
 pub mod error;
 pub mod halext;
 pub mod halext_api;
+pub mod json;
 pub mod login;
 pub mod model;
 pub mod normalize;
+pub mod options;
 pub mod plan;
 pub mod register;
 pub mod service;
@@ -26,6 +30,7 @@ pub mod store;
 
 pub use error::{BlockReason, MigrationError};
 pub use model::{LinkMethod, Mapping, MappingKey, MappingStatus, PlannedRow};
+pub use options::{MigrationHandle, MigrationOptions};
 pub use service::MigrationService;
 pub use store::blocking::BlockingMappingStore;
 pub use store::{MappingStore, StoreConfig};

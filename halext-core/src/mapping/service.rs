@@ -18,6 +18,7 @@ use crate::config::HalextToml;
 use crate::legacy::{LegacySite, MysqlSite};
 use crate::mapping::halext::{HalextAccounts, NewAccount, RegisteredAccount};
 use crate::mapping::login::{LoginMigrator, LoginResult};
+use crate::mapping::options::ClientOverrides;
 use crate::mapping::register::Registrar;
 use crate::mapping::store::{MappingStore, ReverseMapping};
 use crate::mapping::{BlockingMappingStore, LinkMethod, Mapping, MigrationError};
@@ -41,8 +42,9 @@ impl std::fmt::Debug for MigrationService {
     }
 }
 
-/// (canonical path, modification time, length) → service: a changed file is re-read.
-type Registry = Mutex<HashMap<(PathBuf, Option<SystemTime>, u64), Arc<MigrationService>>>;
+/// (canonical path, modification time, length, overrides fingerprint) → service: a changed
+/// file is re-read.
+type Registry = Mutex<HashMap<(PathBuf, Option<SystemTime>, u64, [u8; 32]), Arc<MigrationService>>>;
 static SHARED: PerProcess<Registry> = PerProcess::new();
 
 impl MigrationService {
@@ -82,21 +84,37 @@ impl MigrationService {
     /// [`MigrationError::Config`] when the file cannot be read or parsed; otherwise as
     /// [`MigrationService::from_config`].
     pub fn shared(path: &Path) -> Result<Arc<Self>, MigrationError> {
+        Self::shared_with(path, &ClientOverrides::default())
+    }
+
+    /// Like [`MigrationService::shared`], with the file's `[halext]` section overridden by
+    /// `client` (what a binding's options array gives: `url`, `timeout_ms`, `access_code`,
+    /// ...). One service per (file, overrides) per process; the overrides are told apart by
+    /// their SHA-256 fingerprint ([`ClientOverrides::fingerprint`]), never by a kept secret.
+    ///
+    /// # Errors
+    /// As [`MigrationService::shared`]; [`MigrationError::Config`] when an override is invalid
+    /// (e.g. a malformed URL).
+    pub fn shared_with(path: &Path, client: &ClientOverrides) -> Result<Arc<Self>, MigrationError> {
         let canonical = path
             .canonicalize()
             .map_err(|e| MigrationError::Config(format!("cannot read {}: {e}", path.display())))?;
         let meta = std::fs::metadata(&canonical)
             .map_err(|e| MigrationError::Config(format!("cannot read {}: {e}", path.display())))?;
-        let key = (canonical, meta.modified().ok(), meta.len());
+        let key = (canonical, meta.modified().ok(), meta.len(), client.fingerprint());
         let registry = SHARED.get_or_init(|| Mutex::new(HashMap::new()));
         if let Some(hit) = registry.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
             return Ok(Arc::clone(hit));
         }
-        let cfg = HalextToml::from_file(&key.0).map_err(|e| MigrationError::Config(e.0))?;
+        let mut cfg = HalextToml::from_file(&key.0).map_err(|e| MigrationError::Config(e.0))?;
+        if !client.is_empty() {
+            client.apply(&mut cfg);
+            cfg.check().map_err(|e| MigrationError::Config(format!("{}: {}", path.display(), e.0)))?;
+        }
         let service = Arc::new(Self::from_config(&cfg)?);
         let mut map = registry.lock().unwrap_or_else(|p| p.into_inner());
-        // Forget older versions of the same file; keep the registry small.
-        map.retain(|(p, _, _), _| p != &key.0);
+        // Forget older versions of the same file and overrides; keep the registry small.
+        map.retain(|(p, _, _, f), _| !(p == &key.0 && f == &key.3));
         map.insert(key, Arc::clone(&service));
         Ok(service)
     }

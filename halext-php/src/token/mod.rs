@@ -62,9 +62,14 @@ impl<'a> FromZval<'a> for Bytes<'a> {
 /// (`Option<&ZendHashTable>` would declare `?array $options = null`).
 pub struct OptionsArg<'a>(Option<&'a ZendHashTable>);
 
-impl OptionsArg<'_> {
+impl<'a> OptionsArg<'a> {
     /// The default: no options.
     pub const EMPTY: OptionsArg<'static> = OptionsArg(None);
+
+    /// The array, `None` when the argument was omitted.
+    pub fn table(&self) -> Option<&'a ZendHashTable> {
+        self.0
+    }
 }
 
 impl<'a> FromZval<'a> for OptionsArg<'a> {

@@ -10,6 +10,10 @@
 //!   password over the app's size limit, the md5-of-empty sentinel, an empty column and formats
 //!   the app never accepts, then calls [`verify`].
 //!
+//! [`options::PasswordOptions`] describes "app X's rules" with named options (PHP's
+//! `Halext\Password`, C's `halext_password_rules`) and answers a login form (`verify`: a bool),
+//! a report (`check`: the match or the reason) and `needs_rehash`.
+//!
 //! | stored value | [`HashFormat`] | [`Scheme`]s it can match |
 //! | --- | --- | --- |
 //! | 32 hex digits | `Md5Hex` | `md5_hex`, `acmlm2_md5_pass_salt`, `acmlm2_md5_salt2_pass_salt` (per [`PasswordRules::md5`]) |
@@ -27,6 +31,7 @@
 mod bcrypt;
 mod input;
 mod md5;
+pub mod options;
 mod pbkdf2;
 mod phpass;
 
@@ -36,6 +41,7 @@ use serde::Deserialize;
 
 pub use self::input::{InputVariant, addslashes, to_windows1252};
 pub use self::md5::{EMPTY_MD5, Md5Construction, Md5Salts};
+pub use self::options::{App, CheckReport, PasswordOptions, PasswordOptionsError, identify};
 pub use self::pbkdf2::{
     AB64, HALEXT_ROUNDS, hash as hash_halext_pbkdf2, hash_with_salt as hash_halext_pbkdf2_with_salt,
 };
