@@ -9,11 +9,13 @@ use crate::cmd;
 ///
 /// Secrets are never taken from the command line (other users of the machine can read it): they
 /// come from environment variables or files. Exit status: 0 success, 1 check failed (e.g. an
-/// invalid token), 2 usage or configuration error.
+/// invalid token), 2 usage or configuration error, 130 interrupted (Ctrl-C, SIGTERM): rerun to
+/// resume.
 #[derive(Debug, Parser)]
 #[command(name = "halext", version, propagate_version = true)]
 pub struct Cli {
-    /// Output format: human-readable text, or one JSON document on stdout (errors included).
+    /// Output format: human-readable text, or one JSON document on stdout (errors included);
+    /// `csv` for the commands that print tables (`migrate plan`, `migrate export`).
     #[arg(long, global = true, value_enum, default_value_t = Format::Human)]
     pub format: Format,
 
@@ -33,6 +35,9 @@ pub enum Format {
     Human,
     /// One JSON object on stdout (for scripts); errors too, as `{"error": {...}}`.
     Json,
+    /// RFC 4180 CSV with a header row (`migrate plan`, `migrate export` only); errors as text
+    /// on stderr.
+    Csv,
 }
 
 /// The command families.
@@ -41,4 +46,21 @@ pub enum Command {
     /// Inspect and verify tokens (Halext access tokens, OpenWebUI SSO tokens, any JWT).
     #[command(subcommand)]
     Token(cmd::token::TokenCommand),
+    /// Migrate legacy users onto Halext accounts: init, plan, apply, status, export, rollback.
+    Migrate(cmd::migrate::MigrateArgs),
+    /// Check legacy password hashes: verify a password (from stdin) or identify a format.
+    #[command(subcommand)]
+    Hash(cmd::hash::HashCommand),
+    /// Check each configured legacy site and the mapping table (connectivity, schema, health).
+    Doctor(cmd::doctor_sites::DoctorArgs),
+}
+
+impl Command {
+    /// Whether the command can print CSV (`--format csv`).
+    pub fn supports_csv(&self) -> bool {
+        match self {
+            Command::Migrate(m) => m.supports_csv(),
+            _ => false,
+        }
+    }
 }

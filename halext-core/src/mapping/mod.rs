@@ -9,6 +9,7 @@
 //! | Halext | [`halext`] | the [`halext::HalextAccounts`] trait login and registration talk to |
 //! | login | [`login`] | login-time migration |
 //! | registration | [`register`] | gated registration (Halext first, then the app's row, then `link`) |
+//! | health | [`health`] | mapping rows that point at legacy accounts which no longer exist (`halext doctor`) |
 //!
 //! The operator's runbook and the rules in prose are in `docs/migration.md`.
 
@@ -16,6 +17,7 @@ pub mod apply;
 pub mod error;
 pub mod halext;
 pub mod halext_api;
+pub mod health;
 pub mod login;
 pub mod model;
 pub mod normalize;
