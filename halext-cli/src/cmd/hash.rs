@@ -47,7 +47,8 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "VAR", group = "hash_source")]
     pub hash_env: Option<String>,
 
-    /// Read the password from this file (one trailing newline removed) instead of stdin.
+    /// Read the password from this file (the whole file, one trailing newline removed)
+    /// instead of one line of stdin.
     #[arg(long, value_name = "FILE")]
     pub password_file: Option<PathBuf>,
 
@@ -108,22 +109,34 @@ fn usage(code: Code, message: impl Into<String>) -> Failure {
 /// Largest password read (bytes): far above any app's limit (WordPress: 4096).
 const MAX_PASSWORD_BYTES: u64 = 64 * 1024;
 
-/// The password: one line from stdin or the file, the trailing `\n` (or `\r\n`) removed.
+/// The password: one line from stdin (its `\n` or `\r\n` removed), or a whole file with
+/// one trailing newline removed (as every secret file of halext is read), so a password that
+/// contains a newline can still be checked.
 fn read_password(file: Option<&PathBuf>) -> Result<Secret, Failure> {
+    if let Some(p) = file {
+        let secret = Secret::from_file(p)
+            .map_err(|e| usage(Code::Io, format!("cannot read the password file {}: {e}", p.display())))?;
+        if secret.len() as u64 > MAX_PASSWORD_BYTES {
+            return Err(usage(
+                Code::InvalidArgument,
+                format!("the password is longer than {MAX_PASSWORD_BYTES} bytes"),
+            ));
+        }
+        return Ok(secret);
+    }
     let mut raw = zeroize::Zeroizing::new(Vec::new());
-    let result = match file {
-        Some(p) => std::fs::File::open(p).and_then(|f| f.take(MAX_PASSWORD_BYTES + 1).read_to_end(&mut raw)),
-        None => std::io::stdin().lock().take(MAX_PASSWORD_BYTES + 1).read_to_end(&mut raw),
-    };
-    let from = file.map_or_else(|| "stdin".to_owned(), |p| p.display().to_string());
-    result.map_err(|e| usage(Code::Io, format!("cannot read the password from {from}: {e}")))?;
+    std::io::stdin()
+        .lock()
+        .take(MAX_PASSWORD_BYTES + 1)
+        .read_to_end(&mut raw)
+        .map_err(|e| usage(Code::Io, format!("cannot read the password from stdin: {e}")))?;
     if raw.len() as u64 > MAX_PASSWORD_BYTES {
         return Err(usage(
             Code::InvalidArgument,
             format!("the password is longer than {MAX_PASSWORD_BYTES} bytes"),
         ));
     }
-    // One line: everything up to the first newline (the line's own terminator removed).
+    // One line: everything up to the first newline.
     let line = match raw.iter().position(|&b| b == b'\n') {
         Some(i) => &raw[..i],
         None => &raw[..],

@@ -76,10 +76,12 @@ async fn existing_links(ctx: &Ctx, store: &MappingStore) -> Result<Vec<(MappingK
     }
 }
 
-/// Reads the sites and plans; `Err` exit 130 when interrupted (nothing was written).
+/// Reads the sites and plans; `Err` exit 130 when interrupted (nothing was written). The
+/// whole read (links, row estimates, every site) races the interrupt, so a Ctrl-C stops it
+/// even while a database does not answer.
 fn make_plan(ctx: &Ctx, sites: &[String], store: Option<&MappingStore>) -> Result<Plan, Failure> {
     let sites: Vec<MysqlSite> = ctx.sites(sites)?;
-    ctx.rt.block_on(async {
+    let work = async {
         let linked = match store {
             Some(s) => existing_links(ctx, s).await?,
             None => Vec::new(),
@@ -99,15 +101,19 @@ fn make_plan(ctx: &Ctx, sites: &[String], store: Option<&MappingStore>) -> Resul
         }
         let planner = Planner::new(ctx.cfg.plan.clone()).with_linked(linked);
         let watch = Stopwatch::start();
-        let plan = tokio::select! {
-            plan = planner.plan(sources) => plan.map_err(failure)?,
-            () = ctx.interrupt.wait() => {
-                return Err(Failure::new(Exit::Interrupted, Code::MigrationInterrupted,
-                    "interrupted while reading the sites; nothing was written"));
-            }
-        };
+        let plan = planner.plan(sources).await.map_err(failure)?;
         ctx.progress.note(format!("planned {}", rate_line(plan.len() as u64, watch.elapsed())));
         Ok(plan)
+    };
+    ctx.rt.block_on(async {
+        tokio::select! {
+            plan = work => plan,
+            () = ctx.interrupt.wait() => Err(Failure::new(
+                Exit::Interrupted,
+                Code::MigrationInterrupted,
+                "interrupted while reading the sites; nothing was written",
+            )),
+        }
     })
 }
 
