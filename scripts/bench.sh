@@ -9,6 +9,8 @@
 # Sections (one per capability; later capabilities add theirs at the end):
 #   1. token (Rust, criterion):   cargo bench -p halext-core --bench token
 #   2. token (PHP):               tests/php/bench/token.php through the release extension
+#   3. migration:                 scripts/bench-migration.sh (1M generated legacy users: PHP by
+#                                 hand vs halext migrate plan/apply, resolve from PHP)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -41,3 +43,9 @@ PHP_ARGS=()
 [ $QUICK = 1 ] && PHP_ARGS=(--quick)
 env -u HALEXT_JWT_SECRET -u HALEXT_JWT_SECRET_FILE \
   "${PIN[@]}" "$PHP" -n -d extension="$PWD/target/release/libhalext_php.so" tests/php/bench/token.php "${PHP_ARGS[@]}"
+
+echo
+echo "== 3. migration (scripts/bench-migration.sh)"
+MIGRATION_ARGS=()
+[ $QUICK = 1 ] && MIGRATION_ARGS=(--quick)
+scripts/bench-migration.sh "${MIGRATION_ARGS[@]}"

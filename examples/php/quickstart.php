@@ -9,12 +9,17 @@
  *
  *   HALEXT_JWT_SECRET_FILE=/path/to/secret php -d extension=target/release/libhalext_php.so examples/php/quickstart.php
  *
- * Today it covers token validation. No Halext server is involved yet, so the script signs its
- * own tokens in the Halext format (what `POST /token` returns: HS256 over {"sub","exp"}) with
- * the secret the extension is configured with. A real site never mints tokens: it only validates
- * the ones Halext issued (anyone holding the secret can impersonate any user).
+ * Steps 1-5, token validation: the script signs its own tokens in the Halext format (what
+ * `POST /token` returns: HS256 over {"sub","exp"}) with the secret the extension is configured
+ * with. A real site never mints tokens: it only validates the ones Halext issued (anyone holding
+ * the secret can impersonate any user).
  *
- * Each step is one function; later steps (the migration job) are added the same way.
+ * Steps 6-8, login-time migration (when HALEXT_CONFIG names a halext.toml, as `make demo` sets
+ * it after `halext migrate apply`): a legacy WordPress user logs in with the legacy password
+ * through Halext\Migration::login(); the first login creates the Halext account, the token it
+ * returns is validated, the second login just logs in.
+ *
+ * Each step is one function.
  */
 
 declare(strict_types=1);
@@ -119,11 +124,56 @@ function step_tokens(): void
     try_token(mint_halext_token($secret, 'alice', time() - 60));
 }
 
+/**
+ * Validates a token Halext issued: locally with the shared secret when the demo knows it (the
+ * local test server), else by asking Halext who the token belongs to (GET /users/me/).
+ */
+function validate_halext_token(string $token): string
+{
+    if (getenv('HALEXT_DEMO_LOCAL') === '1') {
+        $claims = (new Halext\TokenValidator(['secret' => demo_secret()]))->validate($token);
+        return "valid (locally, Halext\\TokenValidator): sub \"{$claims['sub']}\", expires " . when($claims['exp']);
+    }
+    $user = (new Halext\Client(['url' => (string) getenv('HALEXT_URL')]))->validateRemote($token);
+    return "valid (remotely, Halext\\Client::validateRemote): user \"{$user['username']}\"";
+}
+
+function step_migration(string $config): void
+{
+    // Requires Halext\Migration (docs/php-api.md); scripts/demo.sh checks it exists first.
+    $migration = new Halext\Migration(['config' => $config]);
+
+    step(6, 'A WordPress user logs in: Halext\\Migration::login("wordpress", "bob", <password>)');
+    $first = $migration->login('wordpress', 'bob', 'p@ss w0rd ü');
+    say(sprintf('outcome "%s": legacy id %d is now Halext user "%s" (token %s)',
+        $first['outcome'], $first['legacy_id'], $first['halext_username'], shorten((string) $first['access_token'])));
+    $row = $migration->resolve('wordpress', $first['legacy_id']);
+    say("mapping row: status {$row['status']}, method {$row['method']}");
+
+    step(7, 'Validate the Halext token the login returned');
+    say(validate_halext_token((string) $first['access_token']));
+
+    step(8, 'The next login logs in; a wrong password is refused like an unknown user');
+    $again = $migration->login('wordpress', 'bob', 'p@ss w0rd ü');
+    say("outcome \"{$again['outcome']}\" as \"{$again['halext_username']}\"");
+    try {
+        $migration->login('wordpress', 'bob', 'not the password');
+    } catch (Halext\MigrationException $e) {
+        say(sprintf('wrong password: %s (%s %d)', get_class($e), $e->getReason(), $e->getCode()));
+    }
+}
+
 // ------------------------------------------------------------------------------------------
 
 echo "halext quickstart\n";
-echo "This demo signs its own tokens in the Halext format with a secret made for this run,\n";
-echo "because no Halext server is involved yet. A real site only validates Halext's tokens.\n";
+echo "Steps 1-5: the demo signs its own tokens in the Halext format with a secret made for this\n";
+echo "run; a real site only validates Halext's tokens.\n";
 step_configuration();
 step_tokens();
-echo "\nDone. Same checks from the command line: halext token verify < token.txt\n";
+$config = getenv('HALEXT_CONFIG');
+if ($config !== false && $config !== '') {
+    step_migration($config);
+} else {
+    echo "\n(Steps 6-8, login-time migration, need HALEXT_CONFIG: run `make demo`.)\n";
+}
+echo "\nDone. From the command line: halext token verify < token.txt; halext migrate status\n";

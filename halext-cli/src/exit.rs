@@ -9,8 +9,12 @@ pub enum Exit {
     Ok = 0,
     /// 1: the check failed: e.g. the token is invalid, expired or not decodable.
     CheckFailed = 1,
-    /// 2: usage or configuration error: bad arguments, a missing secret, an unreadable file.
+    /// 2: usage or configuration error: bad arguments, a missing secret, an unreadable file,
+    /// a database that cannot be reached.
     Usage = 2,
+    /// 130 (128 + SIGINT): stopped by Ctrl-C or SIGTERM at a clean point; nothing is half
+    /// written, and rerunning the command resumes (`migration.interrupted`).
+    Interrupted = 130,
 }
 
 impl From<Exit> for ExitCode {

@@ -1,5 +1,6 @@
-//! `halext`: the command-line tool for the jobs an operator runs by hand (token inspection and
-//! verification now; API checks, `doctor`, migration and hash tools join as subcommands).
+//! `halext`: the command-line tool for the jobs an operator runs by hand: token inspection and
+//! verification, the migration job (`migrate`), legacy hash checks (`hash`) and the per-site
+//! checks of `doctor`.
 //!
 //! Layout: [`cli`] defines the arguments (clap derive: one [`cli::Command`] variant per command
 //! family, each family's arguments in its own `cmd/<family>.rs`); [`output`] prints results and
@@ -7,13 +8,17 @@
 //! exit codes. Logic lives in `halext-core`; a command parses, calls the core and prints.
 //!
 //! Exit codes (documented in `docs/cli.md`): 0 success, 1 the check failed (e.g. the token is
-//! invalid), 2 usage or configuration error (bad arguments, missing secret, unreadable file).
+//! invalid), 2 usage or configuration error (bad arguments, missing secret, unreadable file),
+//! 130 interrupted by Ctrl-C/SIGTERM at a clean point (rerun to resume).
 
 mod cli;
 mod cmd;
+mod config;
 mod exit;
 mod input;
+mod interrupt;
 mod output;
+mod progress;
 
 use clap::Parser;
 
@@ -21,10 +26,21 @@ fn main() -> std::process::ExitCode {
     let cli = cli::Cli::parse();
     init_logging(cli.verbose);
     let out = output::Output::new(cli.format);
+    if cli.format == cli::Format::Csv && !cli.command.supports_csv() {
+        let f = output::Failure::new(
+            exit::Exit::Usage,
+            halext_core::Code::InvalidArgument,
+            "--format csv is only for `migrate plan` and `migrate export`",
+        );
+        out.failure(&f);
+        return f.exit.into();
+    }
     let outcome = match cli.command {
         cli::Command::Token(args) => cmd::token::run(args, &out),
         cli::Command::Api(args) => cmd::api::run(args, &out),
         cli::Command::Doctor(args) => cmd::doctor::run(*args, &out),
+        cli::Command::Migrate(args) => cmd::migrate::run(args, &out),
+        cli::Command::Hash(args) => cmd::hash::run(args, &out),
     };
     match outcome {
         Ok(code) => code.into(),

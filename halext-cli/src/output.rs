@@ -38,8 +38,9 @@ impl Failure {
     /// everything else (configuration, key material, I/O, arguments) a usage error (2).
     pub fn from_error(e: impl Into<AnyError>) -> Self {
         let e = e.into();
-        let exit = match e.code().as_u32() {
-            100..=112 => Exit::CheckFailed,
+        let exit = match e.code() {
+            c if (100..=112).contains(&c.as_u32()) => Exit::CheckFailed,
+            Code::MigrationInterrupted => Exit::Interrupted,
             _ => Exit::Usage,
         };
         Failure { exit, code: e.code(), message: e.to_string() }
@@ -52,10 +53,21 @@ impl Output {
         Output { format }
     }
 
-    /// Prints a result: `human` as text, or `json` as one document.
+    /// The format asked for.
+    pub fn format(&self) -> Format {
+        self.format
+    }
+
+    /// Whether results are JSON.
+    pub fn is_json(&self) -> bool {
+        self.format == Format::Json
+    }
+
+    /// Prints a result: `human` as text (also for `csv`, which only table commands print), or
+    /// `json` as one document.
     pub fn result(&self, human: &str, json: &Value) {
         match self.format {
-            Format::Human => println!("{}", human.trim_end()),
+            Format::Human | Format::Csv => println!("{}", human.trim_end()),
             Format::Json => println!("{}", serde_json::to_string_pretty(json).unwrap_or_default()),
         }
     }
@@ -63,7 +75,7 @@ impl Output {
     /// Prints a failure: `halext: <reason>: <message>` on stderr, or the JSON error on stdout.
     pub fn failure(&self, f: &Failure) {
         match self.format {
-            Format::Human => eprintln!("halext: {}: {}", f.code.as_str(), f.message),
+            Format::Human | Format::Csv => eprintln!("halext: {}: {}", f.code.as_str(), f.message),
             Format::Json => {
                 let doc = json!({"error": {"code": f.code.as_u32(), "reason": f.code.as_str(), "message": f.message}});
                 println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());

@@ -4,4 +4,8 @@
 pub mod api;
 pub mod client;
 pub mod doctor;
+pub mod hash;
+pub mod migrate;
+mod migrate_plan;
+mod migrate_table;
 pub mod token;

@@ -11,6 +11,7 @@
 //! | registration | [`register`] | gated registration (Halext first, then the app's row, then `link`) |
 //! | service | [`service`] | [`MigrationService`]: all of the above from one `halext.toml`, per process |
 //! | bindings | [`options`], [`json`] | what a PHP/C Migration object is made from and holds (fork-aware); the JSON shapes it returns |
+//! | health | [`health`] | mapping rows that point at legacy accounts which no longer exist (`halext doctor`) |
 //!
 //! The operator's runbook and the rules in prose are in `docs/migration.md`.
 
@@ -19,6 +20,7 @@ pub mod error;
 pub mod halext;
 pub mod halext_api;
 pub mod json;
+pub mod health;
 pub mod login;
 pub mod model;
 pub mod normalize;

@@ -5,15 +5,19 @@
 //! `fn(&mut Context) -> Outcome` — in the list [`checks`] returns, run in order. Checks share
 //! what earlier ones found through [`Context`] (the client, the token a login check obtained,
 //! the parsed `halext.toml`), and skip themselves when what they need is missing. The Halext
-//! checks are in `halext.rs`; per-site checks (legacy database connectivity, schema, the
-//! mapping table) go in their own file with their own list, appended in [`checks`], and read
-//! the sites from `Context::toml`.
+//! checks are in `halext.rs`. The per-site checks (legacy database connectivity, the users
+//! table against its profile, the mapping table's health) are in `sites.rs`: they run after
+//! the Halext checks on the sites of the `halext.toml` the `config` check read, and appear
+//! with their scope (`site acmlm`, `mapping`) in front of their name. `--only halext|sites`
+//! runs one half.
 
 mod halext;
+mod sites;
 
 use std::path::PathBuf;
+use std::time::Duration;
 
-use clap::Args;
+use clap::{Args, ValueEnum};
 use halext_core::Secret;
 use halext_core::api::{AccessToken, BlockingClient, ClientConfig};
 use halext_core::config::HalextToml;
@@ -53,9 +57,31 @@ pub struct DoctorArgs {
     #[arg(long, value_name = "SECONDS", default_value_t = 2)]
     pub max_skew: u64,
 
+    /// Run only the Halext checks or only the site checks (default: both).
+    #[arg(long, value_enum, value_name = "PART")]
+    pub only: Option<Part>,
+
+    /// Site checks: look at most this many mapping rows per site up in the legacy table
+    /// (rows pointing at deleted legacy accounts).
+    #[arg(long, default_value_t = 1_000_000, value_name = "ROWS")]
+    pub orphan_limit: u64,
+
+    /// Site checks: give up on a database after this many milliseconds.
+    #[arg(long, default_value_t = 5000, value_name = "MS")]
+    pub db_timeout_ms: u64,
+
     /// Where Halext is (the checks make single attempts unless --retries is given).
     #[command(flatten)]
     pub client: ClientArgs,
+}
+
+/// A half of `halext doctor` (`--only`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Part {
+    /// Halext: configuration, health, version, clock, login, tokens, OpenWebUI.
+    Halext,
+    /// Each `[[site]]` of halext.toml and the `[mapping]` table.
+    Sites,
 }
 
 /// How a check ended.
@@ -164,17 +190,39 @@ pub fn run(args: DoctorArgs, out: &Output) -> Result<Exit, Failure> {
     }
     let mut ctx =
         Context { args, toml: None, config: None, client: None, reachable: true, token: None, password };
-    let mut rows = Vec::new();
+    let only = ctx.args.only;
+    let mut rows: Vec<(String, String, Outcome)> = Vec::new();
     for check in checks() {
+        if only == Some(Part::Sites) && check.name != "config" {
+            continue;
+        }
         let outcome = (check.run)(&mut ctx);
-        rows.push((check.name, outcome));
+        if only == Some(Part::Sites) && outcome.status != Status::Fail {
+            continue; // the configuration was read: the site checks report the rest
+        }
+        rows.push(("halext".to_owned(), check.name.to_owned(), outcome));
     }
-    let count = |s: Status| rows.iter().filter(|(_, o)| o.status == s).count();
+    if only != Some(Part::Halext) {
+        match &ctx.toml {
+            Some(toml) => rows.extend(site_rows(toml, &ctx.args)?),
+            None if only == Some(Part::Sites) => rows.push((
+                "sites".to_owned(),
+                "config".to_owned(),
+                Outcome::fail("no halext.toml", "name one with --config or HALEXT_CONFIG"),
+            )),
+            None => {}
+        }
+    }
+    let count = |s: Status| rows.iter().filter(|(_, _, o)| o.status == s).count();
     let (ok, warn, fail, skip) =
         (count(Status::Ok), count(Status::Warn), count(Status::Fail), count(Status::Skip));
-    let width = rows.iter().map(|(n, _)| n.len()).max().unwrap_or(0);
+    let label = |scope: &str, name: &str| {
+        if scope == "halext" { name.to_owned() } else { format!("{scope}: {name}") }
+    };
+    let width = rows.iter().map(|(s, n, _)| label(s, n).len()).max().unwrap_or(0);
     let mut human = String::new();
-    for (name, o) in &rows {
+    for (scope, name, o) in &rows {
+        let name = label(scope, name);
         human.push_str(&format!("{:<5} {name:<width$}  {}\n", o.status.as_str(), o.detail));
         if let Some(hint) = &o.hint {
             human.push_str(&format!("{:<5} {:<width$}  hint: {hint}\n", "", ""));
@@ -183,7 +231,9 @@ pub fn run(args: DoctorArgs, out: &Output) -> Result<Exit, Failure> {
     human.push_str(&format!("doctor: {ok} OK, {warn} WARN, {fail} FAIL, {skip} SKIP\n"));
     let list: Vec<Value> = rows
         .iter()
-        .map(|(name, o)| json!({"name": name, "status": o.status.as_str(), "detail": o.detail, "hint": o.hint}))
+        .map(|(scope, name, o)| {
+            json!({"scope": scope, "name": name, "status": o.status.as_str(), "detail": o.detail, "hint": o.hint})
+        })
         .collect();
     let doc = json!({
         "checks": list,
@@ -192,4 +242,25 @@ pub fn run(args: DoctorArgs, out: &Output) -> Result<Exit, Failure> {
     });
     out.result(&human, &doc);
     Ok(if fail > 0 { Exit::CheckFailed } else { Exit::Ok })
+}
+
+/// The site checks of `toml` as report rows (scope, name, outcome); `Info` findings are OK
+/// lines.
+fn site_rows(toml: &HalextToml, args: &DoctorArgs) -> Result<Vec<(String, String, Outcome)>, Failure> {
+    let opts = sites::SiteCheckOptions {
+        orphan_limit: args.orphan_limit,
+        timeout: Duration::from_millis(args.db_timeout_ms.max(1)),
+    };
+    let checks = crate::config::runtime()?.block_on(sites::site_checks(toml, opts));
+    Ok(checks
+        .into_iter()
+        .map(|c| {
+            let outcome = match c.status {
+                sites::Status::Ok | sites::Status::Info => Outcome::ok(c.detail),
+                sites::Status::Warn => Outcome { status: Status::Warn, detail: c.detail, hint: None },
+                sites::Status::Fail => Outcome { status: Status::Fail, detail: c.detail, hint: None },
+            };
+            (c.scope, c.name, outcome)
+        })
+        .collect())
 }

@@ -28,6 +28,7 @@
 //! No form is trimmed or tag-stripped: no app does that at login (WordPress trims only when
 //! hashing, ZEN3MP strips tags only when hashing; vectors 18 and 29 must fail).
 
+mod apps;
 mod bcrypt;
 mod input;
 mod md5;
@@ -39,6 +40,7 @@ use std::fmt;
 
 use serde::Deserialize;
 
+pub use self::apps::APPS;
 pub use self::input::{InputVariant, addslashes, to_windows1252};
 pub use self::md5::{EMPTY_MD5, Md5Construction, Md5Salts};
 pub use self::options::{App, CheckReport, PasswordOptions, PasswordOptionsError, identify};

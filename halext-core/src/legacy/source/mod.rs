@@ -19,6 +19,7 @@
 //! [`crate::runtime::block_on`] through the `*_blocking` facades the bindings use).
 
 mod decode;
+mod health;
 mod phpser;
 mod profile;
 mod reader;
@@ -33,6 +34,7 @@ use std::sync::Arc;
 use mysql_async::prelude::Queryable;
 use mysql_async::{Conn, Opts, OptsBuilder, Params, Pool, PoolConstraints, PoolOpts, Value};
 
+pub use self::health::MAX_ID_BATCH;
 use self::profile::{Layout, LoginLookup, Spec};
 pub use self::reader::MysqlUserSource;
 pub use self::schema::{ColumnInfo, Finding, SchemaReport, Severity};

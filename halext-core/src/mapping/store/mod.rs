@@ -14,9 +14,11 @@
 pub mod blocking;
 mod cache;
 mod config;
+mod report;
 mod sql;
 
 pub use config::StoreConfig;
+pub use report::{ExportFilter, SiteStatus, StatusReport, TableInfo};
 use sql::Sql;
 
 use super::error::MigrationError;

@@ -2,6 +2,7 @@
 
 pub(super) struct Sql {
     pub(super) resolve: String,
+    pub(super) export: String,
     pub(super) resolve_for_update: String,
     pub(super) reverse: String,
     pub(super) by_key: String,
@@ -24,6 +25,7 @@ impl Sql {
         let keep = |c: &str| format!("{c} = IF(status = 'linked', {c}, VALUES({c}))");
         Sql {
             resolve: format!("SELECT {cols} FROM `{t}` WHERE site = ? AND legacy_id = ?"),
+            export: format!("SELECT {cols} FROM `{t}`"),
             resolve_for_update: format!(
                 "SELECT {cols} FROM `{t}` WHERE site = ? AND legacy_id = ? FOR UPDATE"
             ),
