@@ -11,6 +11,8 @@
 #   2. token (PHP):               tests/php/bench/token.php through the release extension
 #   3. migration:                 scripts/bench-migration.sh (1M generated legacy users: PHP by
 #                                 hand vs halext migrate plan/apply, resolve from PHP)
+#   4. API client from PHP:       scripts/bench-http.sh (small GETs on loopback: the extension vs
+#                                 curl with a new / a reused handle, in-process and under php-fpm)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -49,3 +51,9 @@ echo "== 3. migration (scripts/bench-migration.sh)"
 MIGRATION_ARGS=()
 [ $QUICK = 1 ] && MIGRATION_ARGS=(--quick)
 scripts/bench-migration.sh "${MIGRATION_ARGS[@]}"
+
+echo
+echo "== 4. Halext API client from PHP (scripts/bench-http.sh)"
+HTTP_ARGS=()
+[ $QUICK = 1 ] && HTTP_ARGS=(--quick)
+scripts/bench-http.sh "${HTTP_ARGS[@]}"
