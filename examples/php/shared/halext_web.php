@@ -241,7 +241,11 @@ function sign_in(LocalAccounts $accounts, string $login, string $password): Sign
 function sign_in_with_halext(LocalAccounts $accounts, string $login, string $password): SignIn
 {
     // Halext stores normalised (lower-case) emails and compares byte-exactly (docs/migration.md §2.1).
-    $halextLogin = str_contains($login, '@') ? mb_strtolower(trim($login), 'UTF-8') : $login;
+    // (mbstring when loaded; otherwise ASCII case folding, which covers nearly every address.)
+    $halextLogin = $login;
+    if (str_contains($login, '@')) {
+        $halextLogin = function_exists('mb_strtolower') ? mb_strtolower(trim($login), 'UTF-8') : strtolower(trim($login));
+    }
     try {
         $token = client()->login($halextLogin, $password);
         $me = client()->me((string) $token['access_token']);
