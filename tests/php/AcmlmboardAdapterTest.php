@@ -208,14 +208,17 @@ pwdsalt2 = ' . LegacySites::str(LegacySites::PWDSALT2) . "\n";
         self::assertSame('0', trim(Halext\Tests\MariaDb::query($s->mapping, "SELECT COUNT(*) FROM halext_user_map WHERE status = 'linked'")));
     }
 
-    public function testBannedAccountsAreRefusedOnBothPaths(): void
+    public function testBannedAccountsAreRefusedAfterThePasswordChecksOut(): void
     {
         $s = $this->board();
         self::assertError(self::BANNED, self::login($s, 'Spammer', 'correct horse'));   // group 9
         self::assertError(self::BANNED, self::login($s, 'Tempy', 'correct horse'));     // group 9 until 2030
         self::assertError(self::INVALID, self::login($s, 'Spammer', 'wrong'), 'no hint without the password');
+    }
 
-        // A Halext user banned on the board after getting an account there.
+    public function testAHalextUserBannedOnTheBoardIsRefusedUntilTheBanEnds(): void
+    {
+        $s = $this->board();
         self::halext()->user('nova');
         self::assertSame(302, self::login($s, 'nova', 'nova-password')['status']);
         $s->sql("UPDATE users SET group_id = 9 WHERE name = 'nova'");

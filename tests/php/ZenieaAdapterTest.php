@@ -191,14 +191,18 @@ final class ZenieaAdapterTest extends TestCase
         self::assertSame('Guest', AdapterSite::text($s->request('/')['body'], 'who'));
     }
 
-    public function testClosedAndUnverifiedAccountsAreRefusedOnBothPaths(): void
+    public function testClosedAndUnverifiedAccountsAreRefusedAfterThePasswordChecksOut(): void
     {
         $s = $this->social();
         self::assertError(self::DISABLED, self::login($s, 'carl@example.net', 'acdef'));                 // closed
         self::assertError(self::DISABLED, self::login($s, 'alice+zen@example.com', 'correct horse'));    // never verified
         self::assertError(self::INVALID, self::login($s, 'carl@example.net', 'wrong'), 'no hint without the password');
         self::assertSame('yes', $s->sql('SELECT user_closed FROM users WHERE id = 4'), 'not reopened');
+    }
 
+    public function testAHalextUserWhoseAccountWasClosedHereIsRefused(): void
+    {
+        $s = $this->social();
         self::halext()->user('nova');
         self::assertSame(302, self::login($s, 'nova', 'nova-password')['status']);
         $s->sql("UPDATE users SET user_closed = 'yes' WHERE username = 'nova'");
