@@ -44,8 +44,10 @@ final class AcmlmboardAdapterTest extends TestCase
     protected function tearDown(): void
     {
         if ($this->site !== null) {
+            $log = $this->site->log();
             $this->site->stop();
             $this->site = null;
+            self::assertDoesNotMatchRegularExpression('/PHP (Warning|Notice|Deprecated|Fatal)|halext adapter:/', $log, 'no PHP diagnostics and no operator-log line');
         }
     }
 
@@ -55,12 +57,12 @@ final class AcmlmboardAdapterTest extends TestCase
         return self::$halext;
     }
 
-    private function board(bool $localJwt = true): AdapterSite
+    private function board(bool $localJwt = true, string $more = ''): AdapterSite
     {
         $salts = '[site.acmlmboard]
 legacylogin = true
 pwdsalt = ' . LegacySites::str(LegacySites::PWDSALT) . '
-pwdsalt2 = ' . LegacySites::str(LegacySites::PWDSALT2) . "\n";
+pwdsalt2 = ' . LegacySites::str(LegacySites::PWDSALT2) . "\n" . $more;
         $this->site = new AdapterSite(self::halext(), 'acmlm', 'acmlmboard', 'acmlmboard.sql', 'examples/php/acmlmboard/demo/router.php', 'ACMLM_DB', $localJwt, $salts);
         return $this->site;
     }
@@ -272,6 +274,16 @@ pwdsalt2 = ' . LegacySites::str(LegacySites::PWDSALT2) . "\n";
         $s->writeSession($bad);
         self::assertSame('Guest', AdapterSite::text($s->request('/')['body'], 'who'));
         self::assertArrayNotHasKey('halext', (array) $s->session());
+    }
+
+    public function testWithHalextDownALegacyOnlyPolicyKeepsTheBoardsOwnSession(): void
+    {
+        $s = $this->board(true, "\n[login]\non_halext_unavailable = \"legacy_only\"\n");
+        self::halext()->fault(['path_prefix' => '/users', 'kind' => 'status_500', 'count' => 1]);
+        self::assertSignedIn($s, self::login($s, 'bob', 'correct horse'), 'bob (user 2, Halext -)', 'legacy_only');
+        self::assertNull($s->session()['halext']['token'] ?? null);
+        self::assertNotSame('linked', $s->mappingRow('acmlm', 2)[0] ?? null, 'nothing linked: the next login tries again');
+        self::assertSame('bob (user 2, Halext -)', AdapterSite::text($s->request('/')['body'], 'who'), 'a session without a token is the board\'s own');
     }
 
     public function testFormsWithoutTheCsrfTokenAreRefused(): void

@@ -43,8 +43,10 @@ final class ZenieaAdapterTest extends TestCase
     protected function tearDown(): void
     {
         if ($this->site !== null) {
+            $log = $this->site->log();
             $this->site->stop();
             $this->site = null;
+            self::assertDoesNotMatchRegularExpression('/PHP (Warning|Notice|Deprecated|Fatal)|halext adapter:/', $log, 'no PHP diagnostics and no operator-log line');
         }
     }
 
