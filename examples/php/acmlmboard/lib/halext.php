@@ -20,7 +20,8 @@ declare(strict_types=1);
 
 namespace HalextAcmlm;
 
-require_once __DIR__ . '/../../shared/halext_web.php';
+// Installed: next to this file in shared/; in the halext repository: examples/php/shared/.
+require_once is_file(__DIR__ . '/shared/halext_web.php') ? __DIR__ . '/shared/halext_web.php' : __DIR__ . '/../../shared/halext_web.php';
 
 use Halext\Exception as HalextException;
 use Halext\MigrationException;
