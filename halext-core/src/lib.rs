@@ -18,6 +18,7 @@ pub mod config;
 pub mod error;
 pub mod legacy;
 pub mod mapping;
+pub mod registry;
 pub mod runtime;
 pub mod secret;
 pub mod token;

@@ -9,7 +9,7 @@
 //! * Bounded: at most `capacity` clients; the least recently used one is dropped to make room
 //!   (a caller still holding it keeps it alive).
 //! * Failures are not remembered: a bad configuration fails every time.
-//! * The lock is never held while a client is built.
+//! * The lock is never held while a client is built (the map is [`crate::registry::Registry`]).
 //! * Fork: entries are plain handles; a client's connections are per process
 //!   ([`crate::runtime::PerProcess`]), so an entry inherited by a forked child opens its own.
 //!
@@ -19,8 +19,8 @@
 use super::blocking::BlockingClient;
 use super::config::ClientConfig;
 use super::error::ApiError;
+use crate::registry::Registry;
 use sha2::{Digest, Sha256};
-use std::sync::Mutex;
 
 /// Default capacity of a [`ClientRegistry`]: distinct client configurations per process.
 pub const DEFAULT_CLIENT_REGISTRY_CAPACITY: usize = 16;
@@ -57,36 +57,22 @@ impl ClientConfig {
     }
 }
 
-/// Where [`ClientRegistry::get_or_build`] found its client.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ClientLookup {
-    /// An existing client was reused (its connection and caches come with it).
-    Hit,
-    /// A new client was built (and stored).
-    Built,
-}
-
-struct Entry {
-    key: [u8; 32],
-    client: BlockingClient,
-    last_used: u64,
-}
-
-struct Slots {
-    entries: Vec<Entry>,
-    tick: u64,
-}
+/// Where [`ClientRegistry::get_or_build`] found its client: `Hit` (an existing client, with
+/// its connection and caches) or `Built`.
+pub use crate::registry::Lookup as ClientLookup;
 
 /// A bounded map of blocking clients keyed by their configuration's fingerprint.
 /// `Send + Sync`; usually one per process in a `static`.
 pub struct ClientRegistry {
-    capacity: usize,
-    slots: Mutex<Slots>,
+    inner: Registry<BlockingClient>,
 }
 
 impl std::fmt::Debug for ClientRegistry {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ClientRegistry").field("capacity", &self.capacity).field("len", &self.len()).finish()
+        f.debug_struct("ClientRegistry")
+            .field("capacity", &self.capacity())
+            .field("len", &self.len())
+            .finish()
     }
 }
 
@@ -100,14 +86,7 @@ impl ClientRegistry {
     /// An empty registry holding at most `capacity` clients (at least 1). `const`, so it can
     /// live in a `static`.
     pub const fn new(capacity: usize) -> Self {
-        ClientRegistry {
-            capacity: if capacity == 0 { 1 } else { capacity },
-            slots: Mutex::new(Slots { entries: Vec::new(), tick: 0 }),
-        }
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, Slots> {
-        self.slots.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        ClientRegistry { inner: Registry::new(capacity) }
     }
 
     /// The client for `config`: the stored one when a configuration with the same
@@ -119,56 +98,27 @@ impl ClientRegistry {
     /// As [`BlockingClient::new`] ([`ApiError::Config`] for an unreadable CA file, a bad proxy
     /// URL or access code); nothing is stored then.
     pub fn get_or_build(&self, config: ClientConfig) -> Result<(BlockingClient, ClientLookup), ApiError> {
-        let key = config.fingerprint();
-        {
-            let mut slots = self.lock();
-            slots.tick += 1;
-            let tick = slots.tick;
-            if let Some(e) = slots.entries.iter_mut().find(|e| e.key == key) {
-                e.last_used = tick;
-                return Ok((e.client.clone(), ClientLookup::Hit));
-            }
-        }
-        let built = BlockingClient::new(config)?;
-        let mut slots = self.lock();
-        slots.tick += 1;
-        let tick = slots.tick;
-        // Another thread may have built the same client meanwhile: keep the first one.
-        if let Some(e) = slots.entries.iter_mut().find(|e| e.key == key) {
-            e.last_used = tick;
-            return Ok((e.client.clone(), ClientLookup::Hit));
-        }
-        let evicted = if slots.entries.len() >= self.capacity {
-            let oldest = slots.entries.iter().enumerate().min_by_key(|(_, e)| e.last_used).map(|(i, _)| i);
-            oldest.map(|i| slots.entries.swap_remove(i))
-        } else {
-            None
-        };
-        slots.entries.push(Entry { key, client: built.clone(), last_used: tick });
-        drop(slots);
-        drop(evicted); // outside the lock
-        Ok((built, ClientLookup::Built))
+        self.inner.get_or_try_build(config.fingerprint(), || BlockingClient::new(config))
     }
 
     /// How many clients are stored.
     pub fn len(&self) -> usize {
-        self.lock().entries.len()
+        self.inner.len()
     }
 
     /// True when no client is stored.
     pub fn is_empty(&self) -> bool {
-        self.len() == 0
+        self.inner.is_empty()
     }
 
     /// The maximum number of clients stored.
     pub fn capacity(&self) -> usize {
-        self.capacity
+        self.inner.capacity()
     }
 
     /// Drops every stored client (their connections close once no caller holds them).
     pub fn clear(&self) {
-        let old = std::mem::take(&mut self.lock().entries);
-        drop(old);
+        self.inner.clear();
     }
 }
 

@@ -8,63 +8,35 @@
 //! * Bounded: at most `capacity` validators; the least recently used one is dropped to make
 //!   room. A dropped validator stays alive while a caller still holds it.
 //! * Failures are not remembered: a bad configuration is rebuilt (and fails) every time.
-//! * The lock is never held while a validator is built.
-
-use std::sync::Mutex;
+//! * The lock is never held while a validator is built (the map is [`crate::registry::Registry`]).
 
 use super::error::TokenError;
 use super::options::ValidatorOptions;
 use super::validator::Validator;
+pub use crate::registry::Lookup;
+use crate::registry::Registry;
 
 /// Default capacity of a [`ValidatorRegistry`]: distinct validator configurations per process.
 pub const DEFAULT_REGISTRY_CAPACITY: usize = 32;
 
-struct Entry {
-    key: [u8; 32],
-    validator: Validator,
-    last_used: u64,
-}
-
-struct Slots {
-    entries: Vec<Entry>,
-    tick: u64,
-}
-
 /// A bounded map of validators keyed by their options' fingerprint. `Send + Sync`.
 pub struct ValidatorRegistry {
-    capacity: usize,
-    slots: Mutex<Slots>,
+    inner: Registry<Validator>,
 }
 
 impl std::fmt::Debug for ValidatorRegistry {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ValidatorRegistry")
-            .field("capacity", &self.capacity)
+            .field("capacity", &self.capacity())
             .field("len", &self.len())
             .finish()
     }
 }
 
-/// Where [`ValidatorRegistry::get_or_build`] found its validator.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lookup {
-    /// An existing validator was reused.
-    Hit,
-    /// A new validator was built (and stored).
-    Built,
-}
-
 impl ValidatorRegistry {
     /// An empty registry holding at most `capacity` validators (at least 1).
     pub const fn new(capacity: usize) -> Self {
-        ValidatorRegistry {
-            capacity: if capacity == 0 { 1 } else { capacity },
-            slots: Mutex::new(Slots { entries: Vec::new(), tick: 0 }),
-        }
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, Slots> {
-        self.slots.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        ValidatorRegistry { inner: Registry::new(capacity) }
     }
 
     /// The validator for `options`: the stored one when the same options were built before,
@@ -74,59 +46,27 @@ impl ValidatorRegistry {
     /// # Errors
     /// Whatever [`ValidatorOptions::build`] returns; nothing is stored then.
     pub fn get_or_build(&self, options: &ValidatorOptions) -> Result<(Validator, Lookup), TokenError> {
-        let key = options.fingerprint();
-        if let Some(v) = self.get(&key) {
-            return Ok((v, Lookup::Hit));
-        }
-        let built = options.build()?;
-        let mut slots = self.lock();
-        slots.tick += 1;
-        let tick = slots.tick;
-        // Another thread may have built the same validator meanwhile: keep the first one.
-        if let Some(e) = slots.entries.iter_mut().find(|e| e.key == key) {
-            e.last_used = tick;
-            return Ok((e.validator.clone(), Lookup::Hit));
-        }
-        let evicted = if slots.entries.len() >= self.capacity {
-            let oldest = slots.entries.iter().enumerate().min_by_key(|(_, e)| e.last_used).map(|(i, _)| i);
-            oldest.map(|i| slots.entries.swap_remove(i))
-        } else {
-            None
-        };
-        slots.entries.push(Entry { key, validator: built.clone(), last_used: tick });
-        drop(slots);
-        drop(evicted); // outside the lock
-        Ok((built, Lookup::Built))
-    }
-
-    fn get(&self, key: &[u8; 32]) -> Option<Validator> {
-        let mut slots = self.lock();
-        slots.tick += 1;
-        let tick = slots.tick;
-        let e = slots.entries.iter_mut().find(|e| &e.key == key)?;
-        e.last_used = tick;
-        Some(e.validator.clone())
+        self.inner.get_or_try_build(options.fingerprint(), || options.build())
     }
 
     /// How many validators are stored.
     pub fn len(&self) -> usize {
-        self.lock().entries.len()
+        self.inner.len()
     }
 
     /// True when no validator is stored.
     pub fn is_empty(&self) -> bool {
-        self.len() == 0
+        self.inner.is_empty()
     }
 
     /// The maximum number of validators stored.
     pub fn capacity(&self) -> usize {
-        self.capacity
+        self.inner.capacity()
     }
 
     /// Drops every stored validator.
     pub fn clear(&self) {
-        let old = std::mem::take(&mut self.lock().entries);
-        drop(old);
+        self.inner.clear();
     }
 }
 
