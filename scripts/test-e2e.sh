@@ -14,7 +14,10 @@
 # Screenshots and logs go to $E2E_ARTIFACTS (default tests/e2e/artifacts), printed at the start.
 #
 # Env: HALEXT_MYSQL_PORT (33306), HALEXT_RUN_DIR (/tmp/halext-run-$UID), E2E_PORTS ("18080 18089",
-# the range for the two web servers), E2E_ARTIFACTS, CHROMIUM (/usr/bin/chromium).
+# the range for the web servers), E2E_ARTIFACTS, CHROMIUM (/usr/bin/chromium).
+# E2E_CONTRACT_DOUBLE=1 (development only, never in CI): when the real extension does not load,
+# stand in tests/e2e/support/contract-double (a PHP version of the extension's documented API)
+# for it and for the test server, to exercise the plugin's Halext flows before the bindings exist.
 set -euo pipefail
 
 usage() { echo "usage: $0 <target-dir>" >&2; exit 2; }
@@ -89,17 +92,17 @@ NPM_PID=$!
 
 # ---------------------------------------------------------------- ports
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-pick_port() {
+USED_PORTS=""
+pick_port() { # pick_port VAR: the first free port of the range not handed out yet
   local p
   for p in $(seq "$PORT_LO" "$PORT_HI"); do
-    case " ${USED_PORTS:-} " in *" $p "*) continue ;; esac
-    if port_free "$p"; then USED_PORTS="${USED_PORTS:-} $p"; echo "$p"; return 0; fi
+    case " $USED_PORTS " in *" $p "*) continue ;; esac
+    if port_free "$p"; then USED_PORTS="$USED_PORTS $p"; printf -v "$1" '%s' "$p"; return 0; fi
   done
   fail "no free port in $PORT_LO-$PORT_HI for the web servers"
 }
-HALEXT_WP_PORT="$(pick_port)"
-USED_PORTS="$HALEXT_WP_PORT"
-PLAIN_WP_PORT="$(pick_port)"
+pick_port HALEXT_WP_PORT
+pick_port PLAIN_WP_PORT
 
 # ---------------------------------------------------------------- WordPress
 export E2E_DB=wordpress_e2e
@@ -127,6 +130,12 @@ fi
 if php -r 'exit(extension_loaded("halext") ? 0 : 1);' 2>/dev/null; then
   fail "the halext extension is loaded globally by this PHP's ini files; the 'plain' server needs a PHP without it"
 fi
+DOUBLE_DIR="$ROOT/tests/e2e/support/contract-double"
+if [ "${E2E_CONTRACT_DOUBLE:-0}" = 1 ] && [ ${#PHP_EXT[@]} -eq 0 ]; then
+  log "E2E_CONTRACT_DOUBLE=1: the PHP contract double stands in for the extension ($EXT_STATUS)"
+  EXT_STATUS="contract-double"
+  PHP_EXT=(-d "auto_prepend_file=$DOUBLE_DIR/halext-double.php")
+fi
 log "halext extension: $EXT_STATUS"
 
 # ---------------------------------------------------------------- the Halext test server
@@ -138,12 +147,22 @@ CODE_FILE="$RUN/halext-access-code"
 head -c 32 /dev/urandom | base64 | tr -d '\n' >"$SECRET_FILE"
 head -c 12 /dev/urandom | base64 | tr -d '\n/+=' >"$CODE_FILE"
 chmod 600 "$SECRET_FILE" "$CODE_FILE"
-if [ ! -x "$SERVER_BIN" ]; then
+export HALEXT_DOUBLE_STORE="$RUN/halext-double-store.json"
+if [ "$EXT_STATUS" = contract-double ]; then
+  : >"$HALEXT_DOUBLE_STORE"
+  pick_port DOUBLE_PORT
+  spawn "$ART/double-server.log" "$ART/double-server.err" env HALEXT_JWT_SECRET_FILE="$SECRET_FILE" \
+    php "${PHP_EXT[@]}" -S "127.0.0.1:$DOUBLE_PORT" "$DOUBLE_DIR/server.php" >/dev/null
+  HALEXT_API="http://127.0.0.1:$DOUBLE_PORT"
+  SERVER_BIN=/nonexistent
+elif [ ! -x "$SERVER_BIN" ]; then
   profile=(); [ "$(basename "$TARGET")" = release ] && profile=(--release)
   log "building halext-test-server"
   cargo build -q -p halext-test-server "${profile[@]}" >"$ART/cargo-test-server.log" 2>&1 || true
 fi
-if [ -x "$SERVER_BIN" ]; then
+if [ "$EXT_STATUS" = contract-double ]; then
+  :
+elif [ -x "$SERVER_BIN" ]; then
   # stdin is a FIFO held open by this shell (fd 7): if this script dies, the server sees EOF and exits.
   rm -f "$RUN/test-server.stdin"; mkfifo "$RUN/test-server.stdin"
   exec 7<>"$RUN/test-server.stdin"
@@ -193,6 +212,7 @@ HALEXT_ENV=(
   HALEXT_CONFIG="$RUN/halext.toml"
   HALEXT_TIMEOUT_MS=5000
   HALEXT_CONNECT_TIMEOUT_MS=1000
+  HALEXT_DOUBLE_STORE="$HALEXT_DOUBLE_STORE"
 )
 spawn "$ART/php-halext.log" "$ART/php-halext.err" \
   env "${HALEXT_ENV[@]}" php "${PHP_COMMON[@]}" "${PHP_EXT[@]}" -S "127.0.0.1:$HALEXT_WP_PORT" -t "$WP" >/dev/null
@@ -214,7 +234,7 @@ wait "$NPM_PID" || { cat "$ART/npm-ci.log" >&2; fail "npm ci failed in tests/e2e
 export E2E_ARTIFACTS="$ART" E2E_WP_DIR="$WP" CHROMIUM
 export E2E_HALEXT_WP="http://127.0.0.1:$HALEXT_WP_PORT" E2E_PLAIN_WP="http://127.0.0.1:$PLAIN_WP_PORT"
 export E2E_EXTENSION="$EXT_STATUS" E2E_HALEXT_API="$HALEXT_API" E2E_HALEXT_API_STATUS="$HALEXT_API_STATUS"
-export E2E_PHP_EXTENSION=""; [ ${#PHP_EXT[@]} -gt 0 ] && E2E_PHP_EXTENSION="$EXT"
+export E2E_PHP_HALEXT_INI="${PHP_EXT[1]:-}"
 set +e
 ( cd tests/e2e && env "${HALEXT_ENV[@]}" node --test --test-concurrency=1 --test-reporter=spec wordpress.test.mjs )
 rc=$?

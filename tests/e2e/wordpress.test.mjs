@@ -31,6 +31,10 @@ const DEFAULT_SETTINGS = {
 // Halext-only users the Halext flows use (created on the test server, never in wp_users).
 const HANA = { username: 'hana', email: 'hana@example.net', password: 'hana on halext 1', is_admin: true };
 const TAKEN = { username: 'hal9000', email: 'hal9000@example.net', password: 'taken on halext 1' };
+// Same email as the legacy WordPress user "zerodate" (ID 11) and the same password: the owner.
+const ZERO = { username: 'zero-h', email: 'zero@example.com', password: 'correct horse' };
+// Same email as the legacy WordPress user "quoter" (ID 12), another password: a takeover attempt.
+const MALLORY = { username: 'mallory', email: 'quoter@example.com', password: 'mallory pass 1' };
 
 let browser;
 let seedError = null;
@@ -38,6 +42,9 @@ let seedError = null;
 before(async () => {
   console.log(`# screenshots: ${path.join(env.artifacts, 'screenshots')}`);
   console.log(`# halext extension: ${env.extensionStatus}; Halext test server: ${env.halextApi || env.halextApiStatus}`);
+  if (env.extensionStatus === 'contract-double') {
+    console.log('# WARNING: E2E_CONTRACT_DOUBLE=1: the Halext flows run against the PHP contract double, not the real extension');
+  }
   const problems = halextProblemsList();
   if (problems.length) console.log(`# Halext flows cannot pass here: ${problems.join('; ')}`);
   browser = await launchBrowser();
@@ -46,6 +53,8 @@ before(async () => {
     try {
       await halext.seedUser(HANA);
       await halext.seedUser(TAKEN);
+      await halext.seedUser(ZERO);
+      await halext.seedUser(MALLORY);
     } catch (e) {
       seedError = e.message;
     }
@@ -211,6 +220,8 @@ describe('Halext sign-in (PHP with the extension, Halext test server)', () => {
       assert.equal(rest.body.halext_user.is_admin, false, 'migration never makes a Halext admin');
       assert.equal(JSON.stringify(rest.body).includes(cookie.value), false, 'the token is never echoed');
       await page.goto(`${env.halextWp}/?rest_route=/halext/v1/me&_wpnonce=${rest.nonce}`);
+      const pretty = page.locator('input[type=checkbox]');
+      if (await pretty.count()) await pretty.first().check(); // Chromium's JSON viewer
       await screenshot(page, 'legacy-user-rest-me');
 
       const sessions = wpEval(['sessions', 'admin']);
@@ -245,6 +256,28 @@ describe('Halext sign-in (PHP with the extension, Halext test server)', () => {
 
       const denied = await page.goto(`${env.halextWp}/wp-admin/options-general.php?page=halext-sso`);
       assert.equal(denied.status(), 403);
+    });
+  });
+
+  it('links an existing account by email only with proof of its WordPress password (no takeover)', async () => {
+    requireHalextFlows();
+    await withPage(async (page) => {
+      // Halext account with the email of an unlinked WordPress account and a different password:
+      // Halext accepts the login, but nothing proves control of the WordPress account.
+      await login(page, env.halextWp, MALLORY.username, MALLORY.password);
+      assert.match(await loginError(page), /already uses the email address of your Halext account/);
+      await screenshot(page, 'email-link-refused');
+      assert.equal(wpEval(['user', MALLORY.username]), null, 'no second account was created');
+      assert.equal(wpEval(['resolve', 'wordpress', '12'], { extension: true }), null, 'quoter stays unlinked');
+
+      // The owner: the typed password is also the WordPress account's own (phpass) password.
+      await login(page, env.halextWp, ZERO.username, ZERO.password);
+      assert.equal(await loginError(page), '');
+      await page.locator('#wpadminbar').waitFor();
+      const mapping = wpEval(['resolve', 'wordpress', '11'], { extension: true });
+      assert.equal(mapping.status, 'linked');
+      assert.equal(mapping.halext_username, ZERO.username);
+      assert.equal(wpEval(['user', ZERO.username]), null, 'linked, not duplicated');
     });
   });
 

@@ -23,26 +23,21 @@ export const env = {
   chromium: process.env.CHROMIUM || '/usr/bin/chromium',
   admin: { user: required('E2E_ADMIN_USER'), pass: required('E2E_ADMIN_PASS') },
   extensionStatus: required('E2E_EXTENSION'),
-  phpExtension: process.env.E2E_PHP_EXTENSION || '',
+  // The php -d setting that gives PHP the halext API: extension=<so>, or (contract double) auto_prepend_file=<php>.
+  phpHalextIni: process.env.E2E_PHP_HALEXT_INI || '',
   halextApi: process.env.E2E_HALEXT_API || '',
   halextApiStatus: process.env.E2E_HALEXT_API_STATUS || '',
 };
 
-const NEEDED = ['Halext\\Client', 'Halext\\Migration', 'Halext\\Password', 'Halext\\Exception', 'halext_validate_token()'];
-
 /**
  * What the plugin needs from the extension and this build lacks (empty when ready), checked
- * in the same PHP the "halext" web server runs.
+ * in the same PHP the "halext" web server runs (tests/e2e/support/probe-bindings.php).
  */
 function missingBindings() {
-  if (!env.phpExtension) return NEEDED;
-  const code = `
-    $missing = [];
-    foreach (${JSON.stringify(NEEDED.filter((n) => !n.endsWith('()')))} as $c) if (!class_exists($c, false)) $missing[] = $c;
-    if (!function_exists('halext_validate_token')) $missing[] = 'halext_validate_token()';
-    echo json_encode($missing);`;
+  if (!env.phpHalextIni) return ['the whole halext API (no extension loaded)'];
   try {
-    return JSON.parse(execFileSync('php', ['-d', `extension=${env.phpExtension}`, '-r', code], { encoding: 'utf8' }));
+    const probe = path.join(here, '..', 'support', 'probe-bindings.php');
+    return JSON.parse(execFileSync('php', ['-d', env.phpHalextIni, probe], { encoding: 'utf8' }));
   } catch (e) {
     return [`(probe failed: ${e.message})`];
   }
@@ -57,7 +52,7 @@ let halextProblems = null;
 export function halextProblemsList() {
   if (halextProblems) return halextProblems;
   const problems = [];
-  if (env.extensionStatus !== 'loaded') {
+  if (env.extensionStatus !== 'loaded' && env.extensionStatus !== 'contract-double') {
     problems.push(`the halext PHP extension is ${env.extensionStatus}`);
   } else {
     const missing = missingBindings();

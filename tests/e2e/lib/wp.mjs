@@ -54,7 +54,7 @@ export async function restAsBrowser(page, base, route) {
  */
 export function wpEval(args, { extension = false } = {}) {
   const php = [];
-  if (extension && env.phpExtension) php.push('-d', `extension=${env.phpExtension}`);
+  if (extension && env.phpHalextIni) php.push('-d', env.phpHalextIni);
   const script = path.join(env.root, 'tests', 'e2e', 'support', 'wp-eval.php');
   const out = execFileSync('php', [...php, '-d', 'sendmail_path=/bin/true', script, env.wpDir, ...args], {
     encoding: 'utf8',

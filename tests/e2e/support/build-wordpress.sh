@@ -33,6 +33,8 @@ for entry in "$SRC"/*; do
   cp -a "$entry" "$WP/$name"
 done
 ln -s "$THEME" "$WP/wp-content/themes/$(basename "$THEME")"
+mkdir -p "$WP/wp-content/mu-plugins"
+cp "$ROOT/tests/e2e/support/e2e-offline.php" "$WP/wp-content/mu-plugins/"
 ln -s "$ROOT/examples/wordpress/halext-sso" "$WP/wp-content/plugins/halext-sso"
 
 salt() { head -c 48 /dev/urandom | base64 | tr -d '\n/+='; }
