@@ -33,8 +33,9 @@ const HANA = { username: 'hana', email: 'hana@example.net', password: 'hana on h
 const TAKEN = { username: 'hal9000', email: 'hal9000@example.net', password: 'taken on halext 1' };
 // Same email as the legacy WordPress user "zerodate" (ID 11) and the same password: the owner.
 const ZERO = { username: 'zero-h', email: 'zero@example.com', password: 'correct horse' };
-// Same email as the legacy WordPress user "quoter" (ID 12), another password: a takeover attempt.
-const MALLORY = { username: 'mallory', email: 'quoter@example.com', password: 'mallory pass 1' };
+// The email of the legacy WordPress user "bob" (ID 2, stored as Bob@Example.org), another
+// password: a takeover attempt through an email address nobody verified.
+const MALLORY = { username: 'mallory', email: 'bob@example.org', password: 'mallory pass 1' };
 
 let browser;
 let seedError = null;
@@ -235,6 +236,16 @@ describe('Halext sign-in (PHP with the extension, Halext test server)', () => {
       const again = await restAsBrowser(page, env.halextWp, '/halext/v1/me');
       assert.equal(again.body.wordpress_user_id, 1, 'no second WordPress account');
     });
+
+    // quoter's phpass hash is of the addslashes() form of o'brien "q" (set through wp-login.php):
+    // the person types the real password, and Halext gets the real password too.
+    await withPage(async (page) => {
+      await login(page, env.halextWp, 'quoter', 'o\'brien "q"');
+      assert.equal(await loginError(page), '');
+      const mapping = wpEval(['resolve', 'wordpress', '12'], { extension: true });
+      assert.equal(mapping.status, 'linked');
+      assert.equal(await halext.canLogin(mapping.halext_username, 'o\'brien "q"'), true);
+    });
   });
 
   it('signs in a Halext-only user, creating their WordPress account without admin rights', async () => {
@@ -268,7 +279,7 @@ describe('Halext sign-in (PHP with the extension, Halext test server)', () => {
       assert.match(await loginError(page), /already uses the email address of your Halext account/);
       await screenshot(page, 'email-link-refused');
       assert.equal(wpEval(['user', MALLORY.username]), null, 'no second account was created');
-      assert.equal(wpEval(['resolve', 'wordpress', '12'], { extension: true }), null, 'quoter stays unlinked');
+      assert.equal(wpEval(['resolve', 'wordpress', '2'], { extension: true }), null, 'bob stays unlinked');
 
       // The owner: the typed password is also the WordPress account's own (phpass) password.
       await login(page, env.halextWp, ZERO.username, ZERO.password);

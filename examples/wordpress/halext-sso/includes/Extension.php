@@ -75,9 +75,13 @@ final class Extension {
 		return $missing;
 	}
 
-	/** Whether the extension is loaded and has everything the plugin uses. */
+	/** Whether the extension is loaded and has everything the plugin uses (checked once per request). */
 	public static function ready(): bool {
-		return self::loaded() && array() === self::missing();
+		static $ready = null;
+		if ( null === $ready ) {
+			$ready = self::loaded() && array() === self::missing();
+		}
+		return $ready;
 	}
 
 	/**

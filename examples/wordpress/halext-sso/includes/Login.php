@@ -27,9 +27,10 @@ final class Login {
 
 	/**
 	 * The credentials as typed, captured on `wp_authenticate` (before WordPress trims the
-	 * password and strips accents from the login).
+	 * password and strips accents from the login): login, password (unslashed), and the
+	 * password exactly as WordPress passes it on (slashed when it came from `$_POST`).
 	 *
-	 * @var array{0: string, 1: string}|null
+	 * @var array{0: string, 1: string, 2: string}|null
 	 */
 	private static ?array $typed = null;
 
@@ -80,11 +81,12 @@ final class Login {
 			self::$typed = null;
 			return;
 		}
+		$as_passed = $password;
 		// phpcs:ignore WordPress.Security.NonceVerification.Missing -- comparing, not processing; wp-login.php has no nonce.
 		if ( isset( $_POST['pwd'] ) && $password === $_POST['pwd'] ) {
 			$password = wp_unslash( $password );
 		}
-		self::$typed = array( $login, $password );
+		self::$typed = array( $login, $password, $as_passed );
 	}
 
 	/**
@@ -125,8 +127,8 @@ final class Login {
 	 * @return array{0: string, 1: string}
 	 */
 	private static function typed( string $username, string $password ): array {
-		if ( null !== self::$typed && sanitize_user( self::$typed[0] ) === $username && trim( self::$typed[1] ) === $password ) {
-			return self::$typed;
+		if ( null !== self::$typed && sanitize_user( self::$typed[0] ) === $username && trim( self::$typed[2] ) === $password ) {
+			return array( self::$typed[0], self::$typed[1] );
 		}
 		return array( $username, $password );
 	}

@@ -90,7 +90,10 @@ final class Tokens {
 				'username' => (string) ( $claims['sub'] ?? '' ),
 				'exp'      => isset( $claims['exp'] ) ? (int) $claims['exp'] : null,
 			);
-		} catch ( \Halext\ConfigException $e ) {
+		} catch ( \Halext\Exception $e ) {
+			if ( 'config' !== Extension::reason( $e ) ) {
+				throw $e;
+			}
 			// No local secret configured: ask Halext who this token is.
 			$user = Extension::client()->validateRemote( $token );
 			return array(
