@@ -10,7 +10,7 @@ PKGS=(
   mariadb-server mariadb-client
   phpunit
   chromium chromium-driver
-  wordpress
+  wordpress wordpress-theme-twentytwentythree
 )
 
 missing=()

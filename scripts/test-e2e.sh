@@ -58,6 +58,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+trap 'exit 129' HUP
 
 # Starts "$@" in its own process group (so its workers die with it); echoes its pid = pgid.
 spawn() {
@@ -235,8 +236,14 @@ export E2E_ARTIFACTS="$ART" E2E_WP_DIR="$WP" CHROMIUM
 export E2E_HALEXT_WP="http://127.0.0.1:$HALEXT_WP_PORT" E2E_PLAIN_WP="http://127.0.0.1:$PLAIN_WP_PORT"
 export E2E_EXTENSION="$EXT_STATUS" E2E_HALEXT_API="$HALEXT_API" E2E_HALEXT_API_STATUS="$HALEXT_API_STATUS"
 export E2E_PHP_HALEXT_INI="${PHP_EXT[1]:-}"
+# In the background + wait, so a signal to this script runs the tear-down at once (bash defers
+# traps until a foreground child ends). Its own process group: the tear-down stops it too, and
+# playwright closes Chromium when node is told to stop.
+( cd tests/e2e && exec setsid env "${HALEXT_ENV[@]}" node --test --test-concurrency=1 --test-reporter=spec wordpress.test.mjs ) &
+node_pid=$!
+PGIDS+=("$node_pid")
 set +e
-( cd tests/e2e && env "${HALEXT_ENV[@]}" node --test --test-concurrency=1 --test-reporter=spec wordpress.test.mjs )
+wait "$node_pid"
 rc=$?
 set -e
 exit $rc

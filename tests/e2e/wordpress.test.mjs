@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { env, requireHalext, halextProblemsList } from './lib/env.mjs';
-import { launchBrowser, newPage, screenshot } from './lib/browser.mjs';
+import { launchBrowser, newPage, screenshot, docShot } from './lib/browser.mjs';
 import { login, loginError, logout, restAsBrowser, wpEval, patchSettings, jwtPayload } from './lib/wp.mjs';
 import * as halext from './lib/halext.mjs';
 
@@ -97,6 +97,7 @@ describe('plain WordPress (PHP without the extension)', () => {
       assert.equal(await notice.count(), 1, 'the missing-extension notice is shown');
       assert.match(await notice.innerText(), /halext PHP extension is not loaded/);
       await screenshot(page, 'plugins-activated-extension-missing');
+      await docShot(page, 'wordpress-extension-missing', { height: 430 });
 
       const stored = wpEval(['option-get', 'halext_sso_settings']);
       assert.equal(stored.cookie_name, 'halext_token', 'activation stored the default settings');
@@ -121,6 +122,7 @@ describe('plain WordPress (PHP without the extension)', () => {
       assert.equal(await page.inputValue('#halext_sso_admin_role'), 'editor');
       assert.equal(await page.inputValue('#halext_sso_cookie_name'), 'halext_e2e');
       await screenshot(page, 'settings-saved');
+      await docShot(page, 'wordpress-settings', { height: 760 });
 
       let stored = wpEval(['option-get', 'halext_sso_settings']);
       assert.equal(stored.registration, true);
@@ -278,6 +280,7 @@ describe('Halext sign-in (PHP with the extension, Halext test server)', () => {
       await login(page, env.halextWp, MALLORY.username, MALLORY.password);
       assert.match(await loginError(page), /already uses the email address of your Halext account/);
       await screenshot(page, 'email-link-refused');
+      await docShot(page, 'wordpress-email-link-refused', page.locator('#login'));
       assert.equal(wpEval(['user', MALLORY.username]), null, 'no second account was created');
       assert.equal(wpEval(['resolve', 'wordpress', '2'], { extension: true }), null, 'bob stays unlinked');
 
@@ -324,6 +327,7 @@ describe('Halext sign-in (PHP with the extension, Halext test server)', () => {
       const wrong = await loginError(page);
       assert.match(wrong, new RegExp(INVALID_CREDENTIALS.replace(/[.]/g, '\\.')));
       await screenshot(page, 'wrong-password');
+      await docShot(page, 'wordpress-login-error', page.locator('#login'));
       await login(page, env.halextWp, 'nobody-here', 'whatever 123');
       assert.equal(await loginError(page), wrong, 'unknown user and wrong password look the same');
       await login(page, env.halextWp, HANA.username, 'not hana\'s password');
@@ -360,6 +364,7 @@ describe('Halext sign-in (PHP with the extension, Halext test server)', () => {
         await register(TAKEN.username, 'someone-else@example.net', 'another pass 123');
         assert.match(await loginError(page), /This username is already registered/);
         await screenshot(page, 'registration-duplicate-username');
+      await docShot(page, 'wordpress-registration-duplicate', page.locator('#login'));
         await register('fresh-name', TAKEN.email, 'another pass 123');
         assert.match(await loginError(page), /This email address is already registered/);
         assert.equal(wpEval(['user', TAKEN.username]), null);

@@ -56,3 +56,22 @@ export async function screenshot(page, name) {
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }
+
+/**
+ * A small picture for the documentation (docs/img/), under <artifacts>/docs/name.png: one
+ * element, or the top `height` pixels of the viewport.
+ * @param {import('playwright-core').Page} page
+ * @param {string} name
+ * @param {import('playwright-core').Locator | {height: number}} what
+ */
+export async function docShot(page, name, what) {
+  const file = path.join(env.artifacts, 'docs', `${name}.png`);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  if ('height' in what) {
+    const { width } = page.viewportSize();
+    await page.screenshot({ path: file, clip: { x: 0, y: 0, width, height: what.height } });
+  } else {
+    await what.screenshot({ path: file });
+  }
+  return file;
+}

@@ -133,7 +133,7 @@ final class Accounts {
 			}
 			return new \WP_Error(
 				'halext_link_required',
-				__( '<strong>Error:</strong> An account on this site already uses the email address of your Halext account. Sign in once with that account\'s username and its WordPress password to link the two, or ask the site administrator.', 'halext-sso' )
+				__( '<strong>Error:</strong> An account on this site already uses the email address of your Halext account, and your password is not that account\'s password. If that account is yours, ask the site administrator to link the two.', 'halext-sso' )
 			);
 		}
 

@@ -89,7 +89,7 @@ final class Admin {
 	/** Intro of the Registration section. */
 	public static function section_registration(): void {
 		if ( ! get_option( 'users_can_register' ) ) {
-			echo '<p>' . esc_html__( 'Registration is currently closed in Settings → General ("Anyone can register").', 'halext-sso' ) . '</p>';
+			echo '<p>' . esc_html__( 'Registration is currently closed in Settings > General ("Anyone can register").', 'halext-sso' ) . '</p>';
 		}
 	}
 

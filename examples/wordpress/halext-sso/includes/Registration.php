@@ -144,7 +144,7 @@ final class Registration {
 			return $email;
 		}
 		/* translators: 1: site title, 2: username, 3: login URL */
-		$email['message'] = sprintf( __( "Welcome to %1\$s.\r\n\r\nUsername: %2\$s\r\nSign in with the password you chose (your Halext password):\r\n%3\$s\r\n", 'halext-sso' ), $blogname, $user->user_login, wp_login_url() );
+		$email['message'] = sprintf( __( "Welcome to %1\$s.\n\nUsername: %2\$s\nSign in with the password you chose (your Halext password):\n%3\$s\n", 'halext-sso' ), $blogname, $user->user_login, wp_login_url() );
 		return $email;
 	}
 }
