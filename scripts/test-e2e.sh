@@ -16,8 +16,9 @@
 # Env: HALEXT_MYSQL_PORT (33306), HALEXT_RUN_DIR (/tmp/halext-run-$UID), E2E_PORTS ("18080 18089",
 # the range for the web servers), E2E_ARTIFACTS, CHROMIUM (/usr/bin/chromium).
 # E2E_CONTRACT_DOUBLE=1 (development only, never in CI): when the real extension does not load,
-# stand in tests/e2e/support/contract-double (a PHP version of the extension's documented API)
-# for it and for the test server, to exercise the plugin's Halext flows before the bindings exist.
+# tests/e2e/support/contract-double (a PHP version of the extension's documented API, talking to
+# the test server with curl) stands in for it, to exercise the plugin's Halext flows before the
+# bindings exist.
 set -euo pipefail
 
 usage() { echo "usage: $0 <target-dir>" >&2; exit 2; }
@@ -132,10 +133,10 @@ if php -r 'exit(extension_loaded("halext") ? 0 : 1);' 2>/dev/null; then
   fail "the halext extension is loaded globally by this PHP's ini files; the 'plain' server needs a PHP without it"
 fi
 DOUBLE_DIR="$ROOT/tests/e2e/support/contract-double"
-if [ "${E2E_CONTRACT_DOUBLE:-0}" = 1 ] && [ ${#PHP_EXT[@]} -eq 0 ]; then
+if [ "${E2E_CONTRACT_DOUBLE:-0}" = 1 ] && { [ ${#PHP_EXT[@]} -eq 0 ] || [ -n "$(php "${PHP_EXT[@]}" tests/e2e/support/probe-bindings.php | tr -d '[]\n')" ]; }; then
   log "E2E_CONTRACT_DOUBLE=1: the PHP contract double stands in for the extension ($EXT_STATUS)"
   EXT_STATUS="contract-double"
-  PHP_EXT=(-d "auto_prepend_file=$DOUBLE_DIR/halext-double.php")
+  PHP_EXT=(-d "auto_prepend_file=$DOUBLE_DIR/halext-double.php")  # instead of an incomplete extension
 fi
 log "halext extension: $EXT_STATUS"
 
@@ -148,22 +149,12 @@ CODE_FILE="$RUN/halext-access-code"
 head -c 32 /dev/urandom | base64 | tr -d '\n' >"$SECRET_FILE"
 head -c 12 /dev/urandom | base64 | tr -d '\n/+=' >"$CODE_FILE"
 chmod 600 "$SECRET_FILE" "$CODE_FILE"
-export HALEXT_DOUBLE_STORE="$RUN/halext-double-store.json"
-if [ "$EXT_STATUS" = contract-double ]; then
-  : >"$HALEXT_DOUBLE_STORE"
-  pick_port DOUBLE_PORT
-  spawn "$ART/double-server.log" "$ART/double-server.err" env HALEXT_JWT_SECRET_FILE="$SECRET_FILE" \
-    php "${PHP_EXT[@]}" -S "127.0.0.1:$DOUBLE_PORT" "$DOUBLE_DIR/server.php" >/dev/null
-  HALEXT_API="http://127.0.0.1:$DOUBLE_PORT"
-  SERVER_BIN=/nonexistent
-elif [ ! -x "$SERVER_BIN" ]; then
+if [ ! -x "$SERVER_BIN" ]; then
   profile=(); [ "$(basename "$TARGET")" = release ] && profile=(--release)
   log "building halext-test-server"
   cargo build -q -p halext-test-server "${profile[@]}" >"$ART/cargo-test-server.log" 2>&1 || true
 fi
-if [ "$EXT_STATUS" = contract-double ]; then
-  :
-elif [ -x "$SERVER_BIN" ]; then
+if [ -x "$SERVER_BIN" ]; then
   # stdin is a FIFO held open by this shell (fd 7): if this script dies, the server sees EOF and exits.
   rm -f "$RUN/test-server.stdin"; mkfifo "$RUN/test-server.stdin"
   exec 7<>"$RUN/test-server.stdin"
@@ -213,7 +204,6 @@ HALEXT_ENV=(
   HALEXT_CONFIG="$RUN/halext.toml"
   HALEXT_TIMEOUT_MS=5000
   HALEXT_CONNECT_TIMEOUT_MS=1000
-  HALEXT_DOUBLE_STORE="$HALEXT_DOUBLE_STORE"
 )
 spawn "$ART/php-halext.log" "$ART/php-halext.err" \
   env "${HALEXT_ENV[@]}" php "${PHP_COMMON[@]}" "${PHP_EXT[@]}" -S "127.0.0.1:$HALEXT_WP_PORT" -t "$WP" >/dev/null

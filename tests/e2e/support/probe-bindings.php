@@ -4,7 +4,7 @@
  * this PHP: `php -d extension=<libhalext_php.so> probe-bindings.php`.
  */
 $missing = array();
-foreach ( array( 'Halext\\Client', 'Halext\\Migration', 'Halext\\Password', 'Halext\\Exception', 'Halext\\TokenException', 'Halext\\ApiException', 'Halext\\MigrationException', 'Halext\\ConfigException' ) as $class ) {
+foreach ( array( 'Halext\\Client', 'Halext\\Migration', 'Halext\\Password', 'Halext\\Exception' ) as $class ) {
 	if ( ! class_exists( $class ) ) {
 		$missing[] = $class;
 	}

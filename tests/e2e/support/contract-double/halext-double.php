@@ -9,10 +9,9 @@
  * plugin against the contract as written; the real extension is the only thing that proves
  * the plugin against the real implementation.
  *
- * State: a JSON file (env HALEXT_DOUBLE_STORE) holds the "Halext" users; the mapping lives in
+ * Halext is the real Halext test server, spoken to with curl (HALEXT_URL, HALEXT_ACCESS_CODE_FILE);
+ * tokens are checked locally with the secret in HALEXT_JWT_SECRET_FILE; the mapping lives in
  * table `halext_user_map_double` of the WordPress database (never the real table name).
- * Tokens are HS256 JWTs (`sub`, `exp` = now + 1800) signed with the secret in
- * HALEXT_JWT_SECRET_FILE, like Halext's (halext-api.md §1.2).
  */
 
 namespace Halext {
@@ -42,121 +41,96 @@ class ApiException extends Exception {
 }
 class LegacyException extends Exception {}
 class MigrationException extends Exception {}
-class ConfigException extends Exception {}
 
-/** The double's shared state: users in a JSON file, the JWT secret. */
+/** The double's configuration: the JWT secret and the Halext URL, from the environment. */
 final class DoubleStore {
 	public static function secret(): string {
 		$file = (string) getenv( 'HALEXT_JWT_SECRET_FILE' );
 		if ( '' === $file || ! is_readable( $file ) ) {
-			throw new ConfigException( 'config', 'no JWT secret configured', 3 );
+			throw new Exception( 'config', 'no JWT secret configured', 3 );
 		}
 		return trim( (string) file_get_contents( $file ) );
-	}
-
-	/** Runs $fn(array &$users) under an exclusive lock and saves the result. */
-	public static function with_users( callable $fn ) {
-		$path = (string) getenv( 'HALEXT_DOUBLE_STORE' );
-		if ( '' === $path ) {
-			throw new ConfigException( 'config', 'HALEXT_DOUBLE_STORE is not set', 3 );
-		}
-		$fh = fopen( $path, 'c+' );
-		flock( $fh, LOCK_EX );
-		$data  = json_decode( (string) stream_get_contents( $fh ), true );
-		$users = is_array( $data ) ? $data : array();
-		try {
-			$result = $fn( $users );
-			ftruncate( $fh, 0 );
-			rewind( $fh );
-			fwrite( $fh, (string) json_encode( $users ) );
-			return $result;
-		} finally {
-			flock( $fh, LOCK_UN );
-			fclose( $fh );
-		}
-	}
-
-	public static function public_user( array $u ): array {
-		unset( $u['hash'] );
-		return $u + array( 'tasks' => array(), 'events' => array(), 'pages' => array(), 'labels' => array() );
 	}
 
 	public static function b64url( string $s ): string {
 		return rtrim( strtr( base64_encode( $s ), '+/', '-_' ), '=' );
 	}
-
-	public static function mint( string $username ): array {
-		$exp     = time() + 1800;
-		$header  = self::b64url( '{"alg":"HS256","typ":"JWT"}' );
-		$payload = self::b64url( (string) json_encode( array( 'sub' => $username, 'exp' => $exp ) ) );
-		$sig     = self::b64url( hash_hmac( 'sha256', "$header.$payload", self::secret(), true ) );
-		return array( 'access_token' => "$header.$payload.$sig", 'token_type' => 'bearer', 'expires_at' => $exp );
-	}
 }
 
+/** Halext over HTTP with curl: the few routes the plugin needs (halext-api.md §1-2). */
 final class Client {
-	public function __construct( array $options = array() ) {}
+	private string $url;
+
+	public function __construct( array $options = array() ) {
+		$this->url = rtrim( (string) ( $options['url'] ?? getenv( 'HALEXT_URL' ) ), '/' );
+		if ( '' === $this->url ) {
+			throw new Exception( 'config', 'no Halext URL configured', 3 );
+		}
+	}
+
+	/** @return array{0: int, 1: mixed} status and decoded JSON */
+	private function call( string $method, string $path, array $headers = array(), ?string $body = null ): array {
+		$ch = curl_init( $this->url . $path );
+		curl_setopt_array(
+			$ch,
+			array(
+				CURLOPT_CUSTOMREQUEST  => $method,
+				CURLOPT_RETURNTRANSFER => true,
+				CURLOPT_HTTPHEADER     => $headers,
+				CURLOPT_TIMEOUT_MS     => 5000,
+			)
+		);
+		if ( null !== $body ) {
+			curl_setopt( $ch, CURLOPT_POSTFIELDS, $body );
+		}
+		$raw    = curl_exec( $ch );
+		$status = (int) curl_getinfo( $ch, CURLINFO_RESPONSE_CODE );
+		curl_close( $ch );
+		if ( false === $raw ) {
+			throw new ApiException( 'api.connect', 'Halext cannot be reached' );
+		}
+		if ( $status >= 500 ) {
+			throw new ApiException( 'api.server', 'Halext answered ' . $status, $status );
+		}
+		return array( $status, json_decode( (string) $raw, true ) );
+	}
 
 	public function health(): array {
-		return array( 'status' => 'ok' );
+		return $this->call( 'GET', '/health' )[1];
 	}
 
 	public function login( string $username_or_email, string $password ): array {
-		$user = DoubleStore::with_users(
-			static function ( array &$users ) use ( $username_or_email ) {
-				if ( isset( $users[ $username_or_email ] ) ) {
-					return $users[ $username_or_email ];
-				}
-				foreach ( $users as $u ) {
-					if ( $u['email'] === $username_or_email ) {
-						return $u;
-					}
-				}
-				return null;
-			}
-		);
-		if ( null === $user || ! password_verify( $password, $user['hash'] ) ) {
-			throw new ApiException( 'api.unauthorized', 'Incorrect username or password', 401 );
+		[ $status, $body ] = $this->call( 'POST', '/token', array( 'Content-Type: application/x-www-form-urlencoded' ), http_build_query( array( 'username' => $username_or_email, 'password' => $password ) ) );
+		if ( 200 !== $status ) {
+			throw new ApiException( 'api.unauthorized', 'Incorrect username or password', $status );
 		}
-		return DoubleStore::mint( $user['username'] );
+		$claims = json_decode( (string) base64_decode( strtr( explode( '.', $body['access_token'] )[1], '-_', '+/' ) ), true );
+		return array( 'access_token' => $body['access_token'], 'token_type' => 'bearer', 'expires_at' => (int) $claims['exp'] );
 	}
 
 	public function register( array $new ): array {
-		return DoubleStore::with_users(
-			static function ( array &$users ) use ( $new ) {
-				foreach ( $users as $u ) {
-					if ( $u['email'] === $new['email'] ) {
-						throw new ApiException( 'api.conflict', 'Email already registered', 400 );
-					}
-				}
-				if ( isset( $users[ $new['username'] ] ) ) {
-					throw new ApiException( 'api.conflict', 'Username already registered', 400 );
-				}
-				$users[ $new['username'] ] = array(
-					'id'         => count( $users ) + 1,
-					'username'   => $new['username'],
-					'email'      => $new['email'],
-					'full_name'  => $new['full_name'] ?? null,
-					'is_admin'   => false,
-					'created_at' => gmdate( 'Y-m-d\TH:i:s' ),
-					'hash'       => password_hash( $new['password'], PASSWORD_BCRYPT ),
-				);
-				return DoubleStore::public_user( $users[ $new['username'] ] );
-			}
+		$code                = trim( (string) @file_get_contents( (string) getenv( 'HALEXT_ACCESS_CODE_FILE' ) ) );
+		[ $status, $body ]   = $this->call(
+			'POST',
+			'/users/?create_demo_data=false',
+			array( 'Content-Type: application/json', 'X-Halext-Code: ' . $code ),
+			(string) json_encode( array_intersect_key( $new, array_flip( array( 'username', 'email', 'password', 'full_name' ) ) ) )
 		);
+		if ( 400 === $status ) {
+			throw new ApiException( 'api.conflict', (string) ( $body['detail'] ?? 'conflict' ), 400 );
+		}
+		if ( 200 !== $status ) {
+			throw new ApiException( 'api.unauthorized', 'registration refused: ' . $status, $status );
+		}
+		return $body;
 	}
 
 	public function me( string $token ): array {
-		try {
-			$claims = halext_validate_token( $token );
-		} catch ( TokenException $e ) {
-			throw new ApiException( 'api.unauthorized', 'Could not validate credentials', 401 );
+		[ $status, $body ] = $this->call( 'GET', '/users/me/', array( 'Authorization: Bearer ' . $token ) );
+		if ( 200 !== $status ) {
+			throw new ApiException( 'api.unauthorized', 'Could not validate credentials', $status );
 		}
-		$user = DoubleStore::with_users( static fn ( array &$users ) => $users[ $claims['sub'] ] ?? null );
-		if ( null === $user ) {
-			throw new ApiException( 'api.unauthorized', 'Could not validate credentials', 401 );
-		}
-		return DoubleStore::public_user( $user );
+		return $body;
 	}
 
 	public function validateRemote( string $token ): array {
@@ -191,7 +165,7 @@ final class Migration {
 	public function __construct( array $options = array() ) {
 		$config = $options['config'] ?? (string) getenv( 'HALEXT_CONFIG' );
 		if ( '' === $config || ! is_readable( $config ) ) {
-			throw new ConfigException( 'config', 'no readable migration configuration (halext.config / HALEXT_CONFIG)', 3 );
+			throw new Exception( 'config', 'no readable migration configuration (halext.config / HALEXT_CONFIG)', 3 );
 		}
 		$this->client = new Client( $options );
 	}
@@ -219,6 +193,9 @@ final class Migration {
 		try {
 			return $this->client->register( $user );
 		} catch ( ApiException $e ) {
+			if ( 'api.conflict' !== $e->getReason() ) {
+				throw $e;
+			}
 			if ( str_starts_with( $e->getMessage(), 'Email' ) ) {
 				throw new MigrationException( 'migration.duplicate_email', 'email taken on Halext', 405 );
 			}
@@ -256,6 +233,9 @@ final class Migration {
 			$this->client->register( array( 'username' => $username, 'email' => strtolower( trim( $row->user_email ) ), 'password' => $password ) );
 			$outcome = 'migrated';
 		} catch ( ApiException $e ) {
+			if ( 'api.conflict' !== $e->getReason() ) {
+				throw new MigrationException( 'migration.halext_unavailable', 'Halext unavailable', 402 );
+			}
 			$outcome = 'linked_existing';
 		}
 		try {
