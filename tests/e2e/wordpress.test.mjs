@@ -227,6 +227,18 @@ describe('Halext sign-in (PHP with the extension, Halext test server)', () => {
       if (await pretty.count()) await pretty.first().check(); // Chromium's JSON viewer
       await screenshot(page, 'legacy-user-rest-me');
 
+      // The administrator's screens: the Users column and the settings page's status table.
+      await page.goto(`${env.halextWp}/wp-admin/users.php`);
+      assert.equal((await page.locator('#user-1 .column-halext_sso').innerText()).trim(), claims.sub);
+      await page.goto(`${env.halextWp}/wp-admin/options-general.php?page=halext-sso`);
+      const status = await page.locator('.halext-sso-status').innerText();
+      assert.match(status, /Extension\s+loaded/);
+      assert.match(status, /Halext\s+reachable/);
+      assert.match(status, /Migration\s+configured/);
+      assert.equal(await page.locator('.halext-sso-notice').count(), 0, 'no extension notice');
+      await screenshot(page, 'settings-with-extension');
+      await docShot(page, 'wordpress-settings-status', { height: 330 });
+
       const sessions = wpEval(['sessions', 'admin']);
       assert.ok(sessions.some((s) => s && s.username === claims.sub), 'the session records the Halext username');
 

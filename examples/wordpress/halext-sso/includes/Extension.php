@@ -174,16 +174,16 @@ final class Extension {
 	}
 
 	/**
-	 * Logs a halext failure without secrets: the reason code and the extension's message
-	 * (which never contains a password, secret or whole token) when WP_DEBUG_LOG is on.
+	 * Logs a failure the operator should know about (misconfiguration, Halext or the mapping
+	 * store failing) to PHP's error log: the reason code and the extension's message, which
+	 * never contains a password, secret or whole token. Callers do not log what users cause
+	 * (wrong passwords, expired tokens).
 	 *
 	 * @param string     $where What the plugin was doing.
 	 * @param \Throwable $e     The exception.
 	 */
 	public static function log( string $where, \Throwable $e ): void {
-		if ( defined( 'WP_DEBUG_LOG' ) && WP_DEBUG_LOG ) {
-			// phpcs:ignore WordPress.PHP.DevelopmentFunctions.error_log_error_log -- operator diagnostics, no secrets.
-			error_log( sprintf( 'halext-sso: %s failed: %s (%s)', $where, self::reason( $e ), $e->getMessage() ) );
-		}
+		// phpcs:ignore WordPress.PHP.DevelopmentFunctions.error_log_error_log -- operator diagnostics, no secrets.
+		error_log( sprintf( 'halext-sso: %s failed: %s (%s)', $where, self::reason( $e ), $e->getMessage() ) );
 	}
 }

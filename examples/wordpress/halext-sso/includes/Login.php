@@ -173,7 +173,7 @@ final class Login {
 			$result = $migration->login( Accounts::site(), $login, $password );
 		} catch ( \Halext\Exception $e ) {
 			$reason = Extension::reason( $e );
-			if ( 'migration.invalid_credentials' !== $reason ) {
+			if ( ! in_array( $reason, array( 'migration.invalid_credentials', 'migration.account_blocked' ), true ) ) {
 				Extension::log( 'login-time migration', $e );
 			}
 			if ( 'config' === $reason ) {
