@@ -208,11 +208,15 @@ final class Login {
 			);
 			return $user;
 		}
-		if ( 'legacy_only' === ( $result['outcome'] ?? null ) ) {
-			// Halext unreachable and the policy allows the verified legacy password alone.
+		if ( in_array( $result['outcome'] ?? null, array( 'legacy_only', 'not_migrated' ), true ) ) {
+			// The legacy password is valid and the migration keeps this a WordPress-only sign-in:
+			// Halext unreachable under the `legacy_only` policy, or an account the operator
+			// chose not to migrate. WordPress's own session carries on, without a token.
 			self::remember( $user, (string) ( $result['halext_username'] ?? '' ), null );
 			return $user;
 		}
+		// `halext_password_required` and anything newer: the password is right, but linking
+		// needs a decision (a Halext account with that name or email exists).
 		return self::error( 'migration.conflict' );
 	}
 

@@ -241,7 +241,7 @@ final class Migration {
 		try {
 			$token = $this->client->login( $username, $password );
 		} catch ( ApiException $e ) {
-			return array( 'outcome' => 'needs_halext_password', 'halext_username' => $username ) + $result;
+			return array( 'outcome' => 'halext_password_required', 'halext_username' => $username ) + $result;
 		}
 		$this->link( $site, (int) $row->ID, $username, 'login' );
 		return array( 'outcome' => $outcome, 'access_token' => $token['access_token'], 'expires_at' => $token['expires_at'], 'halext_username' => $username ) + $result;
