@@ -188,6 +188,23 @@ describe('plain WordPress (PHP without the extension)', () => {
       assert.equal(wpEval(['option-get', 'halext_sso_settings']).registration, false);
     });
   });
+  it('refuses registration through Halext while the extension is missing, instead of making local-only accounts', async () => {
+    try {
+      patchSettings({ registration: true });
+      await withPage(async (page) => {
+        await page.goto(`${env.plainWp}/wp-login.php?action=register`);
+        await page.fill('#user_login', 'offline-newbie');
+        await page.fill('#user_email', 'offline-newbie@example.net');
+        await page.fill('#halext_password', 'offline pass 123');
+        await Promise.all([page.waitForNavigation(), page.click('#wp-submit')]);
+        assert.match(await loginError(page), /Registration is temporarily unavailable/);
+        await screenshot(page, 'registration-without-extension');
+      });
+      assert.equal(wpEval(['user', 'offline-newbie']), null, 'no WordPress-only account was created');
+    } finally {
+      patchSettings({ registration: false });
+    }
+  });
 });
 
 describe('Halext sign-in (PHP with the extension, Halext test server)', () => {
