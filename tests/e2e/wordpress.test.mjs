@@ -408,6 +408,25 @@ describe('Halext sign-in (PHP with the extension, Halext test server)', () => {
     }
   });
 
+  it('falls back to WordPress passwords when the migration is not configured, so nobody is locked out', async () => {
+    requireHalextFlows();
+    try {
+      patchSettings({ config_path: '/nonexistent/halext.toml' });
+      await withPage(async (page) => {
+        // zerodate: a legacy phpass hash WordPress 6.1 can check itself.
+        await login(page, env.halextWp, 'zerodate', 'correct horse');
+        assert.equal(await loginError(page), '');
+        await page.locator('#wpadminbar').waitFor();
+        await login(page, env.halextWp, 'zerodate', 'wrong horse');
+        assert.notEqual(await loginError(page), '', 'a wrong password is still refused');
+      });
+      // The operator is told (PHP's error log, which WP_DEBUG_LOG points at wp-debug.log here).
+      assert.match(fs.readFileSync(path.join(env.artifacts, 'wp-debug.log'), 'utf8'), /halext-sso: .* failed: config/);
+    } finally {
+      patchSettings({ config_path: '' });
+    }
+  });
+
   it('authenticates REST requests that carry a Halext bearer token or the token cookie', async () => {
     requireHalextFlows();
     const token = await halext.token(HANA.username, HANA.password);

@@ -113,7 +113,10 @@ final class Login {
 		if ( 'fallback' === $result ) {
 			// The migration is not configured: keep the site usable with WordPress's own check.
 			$core = wp_authenticate_username_password( $user, $username, $password );
-			return $core instanceof \WP_User ? $core : wp_authenticate_email_password( $user, $username, $password );
+			if ( is_wp_error( $core ) && 'invalid_username' === $core->get_error_code() && is_email( $username ) ) {
+				$core = wp_authenticate_email_password( $user, $username, $password );
+			}
+			return $core;
 		}
 		return $result;
 	}
