@@ -298,6 +298,12 @@ describe('Halext sign-in (PHP with the extension, Halext test server)', () => {
 
       const denied = await page.goto(`${env.halextWp}/wp-admin/options-general.php?page=halext-sso`);
       assert.equal(denied.status(), 403);
+
+      // The password lives on Halext: no WordPress password field, the Halext account is named.
+      await page.goto(`${env.halextWp}/wp-admin/profile.php`);
+      assert.equal(await page.locator('.wp-generate-pw, #pass1').count(), 0, 'no WordPress password fields');
+      assert.match(await page.locator('.halext-sso-account').innerText(), new RegExp(HANA.username));
+      await screenshot(page, 'halext-only-user-profile');
     });
   });
 

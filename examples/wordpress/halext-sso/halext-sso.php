@@ -27,6 +27,7 @@ require_once __DIR__ . '/includes/Login.php';
 require_once __DIR__ . '/includes/Bearer.php';
 require_once __DIR__ . '/includes/Registration.php';
 require_once __DIR__ . '/includes/Rest.php';
+require_once __DIR__ . '/includes/Profile.php';
 require_once __DIR__ . '/includes/Admin.php';
 require_once __DIR__ . '/includes/Plugin.php';
 

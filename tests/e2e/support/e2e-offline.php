@@ -1,8 +1,10 @@
 <?php
 /**
- * Must-use plugin of the end-to-end test site: no calls to wordpress.org (update checks,
- * dashboard news). The tests run offline; WP_HTTP_BLOCK_EXTERNAL already refuses the requests,
- * this keeps WordPress from trying and logging a warning each time.
+ * Must-use plugin of the end-to-end test site (never part of the halext-sso plugin):
+ * - no calls to wordpress.org (update checks, dashboard news): the tests run offline and
+ *   WP_HTTP_BLOCK_EXTERNAL already refuses them; this keeps WordPress from trying and logging
+ *   a warning each time;
+ * - no login-form autofocus script (it races with a fast browser, see below).
  */
 
 $e2e_no_updates = static function () {
@@ -35,3 +37,7 @@ remove_action( 'admin_init', '_maybe_update_core' );
 remove_action( 'admin_init', '_maybe_update_plugins' );
 remove_action( 'admin_init', '_maybe_update_themes' );
 remove_action( 'wp_version_check', 'wp_version_check' );
+
+// wp-login.php's autofocus script clears the password field 200 ms after load when it thinks a
+// login is being retried; a browser that types faster than that would submit an empty password.
+add_filter( 'enable_login_autofocus', '__return_false' );

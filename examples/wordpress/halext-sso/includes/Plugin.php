@@ -21,6 +21,7 @@ final class Plugin {
 		Bearer::register();
 		Registration::register();
 		Rest::register();
+		Profile::register();
 		if ( is_admin() ) {
 			Admin::register();
 		}

@@ -39,7 +39,6 @@ final class Registration {
 		add_action( 'register_form', array( self::class, 'form_fields' ) );
 		add_filter( 'registration_errors', array( self::class, 'check' ), 20, 3 );
 		add_action( 'register_new_user', array( self::class, 'link' ), 5 );
-		add_filter( 'wp_new_user_notification_email', array( self::class, 'notification' ), 10, 3 );
 	}
 
 	/** The password field on wp-login.php?action=register. */
@@ -112,7 +111,9 @@ final class Registration {
 	}
 
 	/**
-	 * `register_new_user`: links the new WordPress user to the Halext account made for it.
+	 * `register_new_user` (priority 5): links the new WordPress user to the Halext account made
+	 * for it, and replaces WordPress's notifications (priority 10), whose "set your password" link
+	 * makes no sense for an account that signs in with the password it just chose on Halext.
 	 *
 	 * @param int $user_id The new user.
 	 */
@@ -128,23 +129,22 @@ final class Registration {
 			// Both accounts exist; an operator can link them (`halext migrate link`).
 			Extension::log( 'linking a new registration', $e );
 		}
+		remove_action( 'register_new_user', 'wp_send_new_user_notifications' );
+		wp_new_user_notification( $user->ID, null, 'admin' );
+		self::welcome( $user );
 	}
 
 	/**
-	 * `wp_new_user_notification_email`: a Halext-registered user chose a password already, so
-	 * the welcome email points at the login form instead of a "set your password" link.
+	 * The welcome email: the username and the login URL, no password link.
 	 *
-	 * @param array    $email    The email (`to`, `subject`, `message`, `headers`).
-	 * @param \WP_User $user     The new user.
-	 * @param string   $blogname Site title.
-	 * @return array
+	 * @param \WP_User $user The new user.
 	 */
-	public static function notification( $email, $user, $blogname ) {
-		if ( ! $user instanceof \WP_User || ! isset( self::$created[ $user->user_login ] ) ) {
-			return $email;
-		}
+	private static function welcome( \WP_User $user ): void {
+		$blogname = wp_specialchars_decode( (string) get_option( 'blogname' ), ENT_QUOTES );
+		/* translators: %s: site title */
+		$subject = sprintf( __( '[%s] Your account', 'halext-sso' ), $blogname );
 		/* translators: 1: site title, 2: username, 3: login URL */
-		$email['message'] = sprintf( __( "Welcome to %1\$s.\n\nUsername: %2\$s\nSign in with the password you chose (your Halext password):\n%3\$s\n", 'halext-sso' ), $blogname, $user->user_login, wp_login_url() );
-		return $email;
+		$message = sprintf( __( "Welcome to %1\$s.\n\nUsername: %2\$s\nSign in with the password you chose (your Halext password):\n%3\$s\n", 'halext-sso' ), $blogname, $user->user_login, wp_login_url() );
+		wp_mail( $user->user_email, $subject, $message );
 	}
 }
