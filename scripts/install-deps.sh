@@ -5,6 +5,7 @@ set -euo pipefail
 
 PKGS=(
   build-essential pkg-config ca-certificates curl
+  time bc
   php-cli php-dev php-fpm php-mysql php-curl php-mbstring php-xml php-zip php-gd
   libclang-dev clang
   mariadb-server mariadb-client

@@ -16,9 +16,11 @@
 
 use std::fmt;
 
-/// A stable machine-readable error code. See the module documentation for the numbering.
+/// A stable machine-readable error code: numbers grouped by capability (0–99 general,
+/// 100–199 token, 200–299 API, 300–399 legacy, 400–499 mapping and migration), only ever added,
+/// never renumbered or reused.
 ///
-/// `#[repr(C)]` so that cbindgen exports it unchanged as the C status enum.
+/// `#[repr(C)]` so that cbindgen exports it unchanged as the C status enum (`halext_status`).
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Code {

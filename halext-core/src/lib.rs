@@ -14,6 +14,7 @@
 //! tokio runtime and fork safety) and [`secret`] (redacted secret bytes).
 
 pub mod api;
+pub mod config;
 pub mod error;
 pub mod legacy;
 pub mod mapping;

@@ -69,6 +69,51 @@ impl Secret {
     }
 }
 
+/// A secret configured in one of three ways, as every `halext.toml` secret is: the value itself
+/// (`key = "..."`), an environment variable (`key_env = "NAME"`, which also honours `NAME_FILE`,
+/// see [`Secret::from_env`]) or a file (`key_file = "/run/secrets/x"`). Exactly one may be set.
+///
+/// `key` is only used in error messages. Returns `Ok(None)` when none of the three is set.
+///
+/// # Errors
+/// A message naming the key (never the value) when more than one is set, the variable is
+/// unset, or the file is unreadable.
+pub fn resolve_secret(
+    key: &str,
+    value: Option<&Secret>,
+    env: Option<&str>,
+    file: Option<&std::path::Path>,
+) -> Result<Option<Secret>, String> {
+    let set = usize::from(value.is_some()) + usize::from(env.is_some()) + usize::from(file.is_some());
+    if set > 1 {
+        return Err(format!("set only one of {key}, {key}_env, {key}_file"));
+    }
+    if let Some(v) = value {
+        return Ok(Some(v.clone()));
+    }
+    if let Some(name) = env {
+        return match Secret::from_env(name) {
+            Ok(Some(s)) => Ok(Some(s)),
+            Ok(None) => Err(format!("{key}_env: environment variable {name} is not set")),
+            Err(e) => Err(format!("{key}_env: {name}_FILE: {e}")),
+        };
+    }
+    if let Some(path) = file {
+        return Secret::from_file(path).map(Some).map_err(|e| format!("{key}_file {}: {e}", path.display()));
+    }
+    Ok(None)
+}
+
+/// Serde helper: deserialises an optional string into an optional [`Secret`]
+/// (`#[serde(default, deserialize_with = "halext_core::secret::de_secret")]`).
+///
+/// # Errors
+/// The deserializer's error when the value is not a string.
+pub fn de_secret<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Secret>, D::Error> {
+    use serde::Deserialize;
+    Ok(Option::<String>::deserialize(d)?.map(Secret::from))
+}
+
 impl From<&str> for Secret {
     fn from(s: &str) -> Self {
         Secret::new(s.as_bytes())

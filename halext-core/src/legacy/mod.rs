@@ -3,9 +3,28 @@
 //!
 //! This file fixes the shapes the rest of the crate (the [`crate::mapping`] planner and
 //! login-time migration) relies on: [`LegacyUser`], [`AccountState`] and [`UserSource`].
-//! Submodules hold the hash verifiers and the site readers.
+//! Submodules hold the hash verifiers and the site readers:
+//!
+//! | module | what |
+//! | --- | --- |
+//! | [`password`] | detect and verify md5 / salted md5 / phpass / bcrypt / `$wp$` / pbkdf2 hashes with each app's input quirks; `needs_rehash` |
+//! | [`config`] | the `[[site]]` configuration (profile, DSN, salts, table and column names) |
+//! | [`source`] | [`MysqlSite`]: batched readers ([`UserSource`]), login lookups and password checks ([`LegacySite`]), the schema check for `halext doctor` |
+//! | [`error`] | [`LegacyError`] and its data |
+//!
+//! The rules come from `docs/legacy.md` and the reference `legacy-users.md`; each function
+//! names the legacy app file or commit it follows.
 
 use std::sync::Arc;
+
+pub mod config;
+pub mod error;
+pub mod password;
+pub mod source;
+
+pub use config::SiteConfig;
+pub use error::{LegacyError, RejectedRow, UnusableReason};
+pub use source::MysqlSite;
 
 /// One legacy account, decoded and normalised from a site's users table.
 ///
@@ -77,6 +96,14 @@ pub trait UserSource: Send {
     /// [`LegacyError`] when the database fails or a row cannot be decoded and the source's
     /// policy is to stop (sources report undecodable rows rather than dropping them silently).
     fn next_batch(&mut self) -> BoxFuture<'_, Result<Option<Vec<LegacyUser>>, LegacyError>>;
+
+    /// Rows skipped since the last call because they could not be decoded, when the source's
+    /// policy is to skip and report them instead of stopping (`on_bad_row = "report"`). Each
+    /// names the site, the id and the reason; the caller must report them. The default (for
+    /// sources that never skip) is empty.
+    fn take_rejected(&mut self) -> Vec<RejectedRow> {
+        Vec::new()
+    }
 }
 
 /// One configured legacy site, as login-time migration needs it: find the account a login
@@ -115,20 +142,4 @@ pub trait LegacySite: Send + Sync {
     /// [`LegacyError`] when the stored hash is unusable (truncated bcrypt, empty-password
     /// sentinel, salted md5 without configured salts) or of an unknown format.
     fn verify_password(&self, user: &LegacyUser, password: &[u8]) -> Result<bool, LegacyError>;
-}
-
-/// Errors from legacy sources and hash verification. (Placeholder: the legacy module owns it.)
-#[derive(Debug, thiserror::Error)]
-pub enum LegacyError {
-    /// A database operation failed.
-    #[error("legacy database error: {0}")]
-    Database(String),
-}
-
-impl crate::HalextError for LegacyError {
-    fn code(&self) -> crate::Code {
-        match self {
-            LegacyError::Database(_) => crate::Code::LegacyDatabase,
-        }
-    }
 }

@@ -1,0 +1,150 @@
+//! [`MysqlUserSource`]: the whole users table in keyset pages.
+//!
+//! Each page is `SELECT … WHERE id > <last id> ORDER BY id LIMIT <batch_size>` over the text
+//! protocol on one connection held for the whole read (no prepared statement, no pool round
+//! trip per page); WordPress pages then read their usermeta in one more query. Memory is one
+//! page of rows; column buffers are moved into the [`LegacyUser`] strings without copying when
+//! they already are UTF-8.
+
+use std::sync::Arc;
+
+use mysql_async::prelude::Queryable;
+use mysql_async::{Conn, Value};
+
+use super::{MysqlSite, rows, wpmeta};
+use crate::legacy::config::BadRowPolicy;
+use crate::legacy::error::{LegacyError, RejectedRow};
+use crate::legacy::{BoxFuture, LegacyUser, UserSource};
+
+/// A batched reader of one site's users table (see the module docs). Made by
+/// [`MysqlSite::users`].
+pub struct MysqlUserSource {
+    site: MysqlSite,
+    conn: Option<Conn>,
+    /// The raw id of the last row read (the keyset cursor), `None` before the first page.
+    after: Option<i128>,
+    done: bool,
+    rejected: Vec<RejectedRow>,
+    rows_read: u64,
+}
+
+impl std::fmt::Debug for MysqlUserSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MysqlUserSource")
+            .field("site", &self.site.inner.name)
+            .field("after", &self.after)
+            .field("done", &self.done)
+            .field("rows_read", &self.rows_read)
+            .finish_non_exhaustive()
+    }
+}
+
+impl MysqlUserSource {
+    pub(super) fn new(site: MysqlSite) -> Self {
+        MysqlUserSource { site, conn: None, after: None, done: false, rejected: Vec::new(), rows_read: 0 }
+    }
+
+    /// Rows read so far (decoded and rejected).
+    pub fn rows_read(&self) -> u64 {
+        self.rows_read
+    }
+
+    async fn read_page(&mut self) -> Result<Option<Vec<LegacyUser>>, LegacyError> {
+        let result = self.read_page_inner().await;
+        if matches!(result, Err(LegacyError::Database { .. })) {
+            // The connection may be broken; a retry starts from the same cursor on a new one.
+            self.conn = None;
+        }
+        result
+    }
+
+    async fn read_page_inner(&mut self) -> Result<Option<Vec<LegacyUser>>, LegacyError> {
+        let site = self.site.clone();
+        let inner = &site.inner;
+        let batch = inner.batch_size;
+        let layout = site.layout().await?;
+        loop {
+            if self.done {
+                self.conn = None;
+                return Ok(None);
+            }
+            let conn = match &mut self.conn {
+                Some(c) => c,
+                None => self.conn.insert(site.conn().await?),
+            };
+            // The cursor moves only once the whole page is processed, so a failed page is
+            // read again by the next call rather than skipped.
+            let mut after = self.after;
+            let mut result =
+                conn.query_iter(layout.page_sql(after, batch)).await.map_err(|e| site.db_err(e))?;
+            let mut raw: Vec<Vec<Value>> = Vec::with_capacity(batch as usize);
+            let mut unpageable: Option<String> = None;
+            while let Some(row) = result.next().await.map_err(|e| site.db_err(e))? {
+                if unpageable.is_some() {
+                    continue; // drain the page so the connection stays usable
+                }
+                let values: Vec<Value> =
+                    row.unwrap_raw().into_iter().map(|v| v.unwrap_or(Value::NULL)).collect();
+                match rows::cursor(&values) {
+                    Ok(c) => after = Some(c),
+                    Err(reason) => unpageable = Some(reason),
+                }
+                raw.push(values);
+            }
+            drop(result);
+            if let Some(reason) = unpageable {
+                self.done = true;
+                self.conn = None;
+                return Err(LegacyError::Schema {
+                    site: Arc::clone(&inner.name),
+                    table: inner.spec.table.clone(),
+                    message: format!("cannot page by `{}`: {reason}", inner.spec.id_column()),
+                });
+            }
+            let n = raw.len();
+            if let Some(meta) = &layout.meta {
+                wpmeta::attach(&site, conn, meta, &mut raw, wpmeta::Ids::Range).await?;
+            }
+            self.after = after;
+            self.rows_read += n as u64;
+            let mut users = Vec::with_capacity(n);
+            for values in raw {
+                match rows::decode(&inner.spec, &inner.name, values) {
+                    Ok(u) => users.push(u),
+                    Err(rejected) => match inner.on_bad_row {
+                        BadRowPolicy::Stop => {
+                            self.done = true;
+                            self.conn = None;
+                            return Err(LegacyError::Decode(rejected));
+                        }
+                        BadRowPolicy::Report => {
+                            tracing::warn!(site = %rejected.site, row = %rejected, "skipping undecodable legacy row");
+                            self.rejected.push(rejected);
+                        }
+                    },
+                }
+            }
+            if n < batch as usize {
+                self.done = true;
+                self.conn = None;
+            }
+            if !users.is_empty() {
+                return Ok(Some(users));
+            }
+        }
+    }
+}
+
+impl UserSource for MysqlUserSource {
+    fn site(&self) -> &Arc<str> {
+        &self.site.inner.name
+    }
+
+    fn next_batch(&mut self) -> BoxFuture<'_, Result<Option<Vec<LegacyUser>>, LegacyError>> {
+        Box::pin(self.read_page())
+    }
+
+    fn take_rejected(&mut self) -> Vec<RejectedRow> {
+        std::mem::take(&mut self.rejected)
+    }
+}

@@ -1,0 +1,135 @@
+//! The WordPress profile against the real MariaDB and `examples/data/fixtures/wordpress.sql`
+//! (multisite, utf8mb4_unicode_520_ci), plus a single-site install with another table prefix.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use halext_core::Secret;
+use halext_core::legacy::config::{ProfileKind, SiteConfig, WordPressConfig};
+use halext_core::legacy::password::{InputVariant, Scheme};
+use halext_core::legacy::{AccountState, LegacySite, LegacyUser, MysqlSite, UserSource};
+
+const FIXTURE: &str = "examples/data/fixtures/wordpress.sql";
+
+fn site(db: &str, prefix: &str) -> MysqlSite {
+    let mut cfg = SiteConfig::new("wordpress", ProfileKind::Wordpress);
+    cfg.dsn = Some(Secret::from(db));
+    cfg.batch_size = 2;
+    cfg.wordpress = Some(WordPressConfig { table_prefix: prefix.to_owned() });
+    MysqlSite::new(&cfg).expect("site")
+}
+
+async fn read_all(site: &MysqlSite) -> BTreeMap<u64, LegacyUser> {
+    let mut source = site.users();
+    let mut all = BTreeMap::new();
+    while let Some(batch) = source.next_batch().await.expect("batch") {
+        for u in batch {
+            assert!(all.insert(u.id, u).is_none());
+        }
+    }
+    all
+}
+
+fn ids(v: Vec<LegacyUser>) -> Vec<u64> {
+    v.into_iter().map(|u| u.id).collect()
+}
+
+#[tokio::test]
+async fn reads_every_row_with_roles_states_and_dates() {
+    let db = common::fresh_database("wp_read", &[FIXTURE]);
+    let users = read_all(&site(&db, "wp_")).await;
+    assert_eq!(users.keys().copied().collect::<Vec<_>>(), vec![1, 2, 3, 4, 7, 9, 10, 11, 12]);
+    let admin = &users[&1];
+    assert_eq!(admin.login, "admin");
+    assert_eq!(admin.display_name.as_deref(), Some("Alice"));
+    assert_eq!(admin.email.as_deref(), Some("alice@example.com"));
+    assert!(admin.is_admin, "administrator role in wp_capabilities");
+    assert_eq!(admin.registered_at, Some(1_425_211_200), "2015-03-01 12:00:00 UTC");
+    assert_eq!(admin.last_seen_at, Some(1_748_772_000), "session_tokens login time");
+    assert_eq!(admin.state, AccountState::Active);
+    assert_eq!(users[&3].display_name.as_deref(), Some("Jürgen Groß"));
+    assert_eq!(users[&4].state, AccountState::Spam);
+    assert_eq!(users[&7].email, None);
+    assert_eq!(users[&9].login, "Jürgen");
+    assert_eq!(users[&9].email.as_deref(), Some("JURGEN@example.de"));
+    assert_eq!(users[&10].state, AccountState::Deleted);
+    assert_eq!(users[&11].registered_at, None, "zero date");
+    for (id, u) in &users {
+        if *id != 1 {
+            assert!(!u.is_admin, "id {id}");
+            assert_eq!(u.last_seen_at, None, "id {id}");
+        }
+        assert!(!u.email_verified, "WordPress never verifies emails");
+        if ![4, 10].contains(id) {
+            assert_eq!(u.state, AccountState::Active, "id {id}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn login_by_name_or_email_under_the_unicode_collation() {
+    let db = common::fresh_database("wp_login", &[FIXTURE]);
+    let site = site(&db, "wp_");
+    assert_eq!(ids(site.find_for_login("Jürgen").await.expect("q")), vec![3, 9]);
+    assert_eq!(ids(site.find_for_login("jurgen").await.expect("q")), vec![3, 9]);
+    assert_eq!(ids(site.find_for_login("JÜRGEN").await.expect("q")), vec![3, 9]);
+    assert_eq!(ids(site.find_for_login("admin").await.expect("q")), vec![1]);
+    assert_eq!(ids(site.find_for_login("  admin ").await.expect("q")), vec![1], "sanitize_user trims");
+    assert_eq!(ids(site.find_for_login("ALICE@example.com").await.expect("q")), vec![1], "email fallback");
+    assert_eq!(ids(site.find_for_login("jurgen@example.de").await.expect("q")), vec![3, 9]);
+    assert_eq!(ids(site.find_for_login("Bob@Example.org").await.expect("q")), vec![2]);
+    assert!(site.find_for_login("nobody@example.com").await.expect("q").is_empty());
+    assert!(site.find_for_login("").await.expect("q").is_empty());
+}
+
+#[tokio::test]
+async fn every_documented_password_verifies() {
+    let db = common::fresh_database("wp_pw", &[FIXTURE]);
+    let site = site(&db, "wp_");
+    let cases: [(u64, &str, Scheme, InputVariant); 9] = [
+        (1, "correct horse", Scheme::WpBcryptSha384, InputVariant::Raw),
+        (2, "p@ss w0rd ü", Scheme::Phpass, InputVariant::Raw),
+        (3, "correct horse", Scheme::Md5, InputVariant::Raw),
+        (4, "correct horse", Scheme::Phpass, InputVariant::Raw),
+        (7, "correct horse", Scheme::WpBcryptSha384, InputVariant::Raw),
+        (9, "p@ss w0rd ü", Scheme::WpBcryptSha384, InputVariant::Raw),
+        (10, "correct horse", Scheme::Phpass, InputVariant::Raw),
+        (11, "correct horse", Scheme::Phpass, InputVariant::Raw),
+        (12, "o'brien \"q\"", Scheme::Phpass, InputVariant::AddSlashes),
+    ];
+    for (id, pw, scheme, variant) in cases {
+        let u = site.get_by_id(id).await.expect("q").expect("row");
+        let m = site.verify_password_match(&u, pw.as_bytes()).expect("verify").expect("match");
+        assert_eq!((m.scheme, m.variant), (scheme, variant), "id {id}");
+        assert!(
+            !site.verify_password(&u, format!(" {pw}").as_bytes()).expect("verify"),
+            "id {id}: never trimmed"
+        );
+    }
+}
+
+#[tokio::test]
+async fn single_site_install_with_another_prefix() {
+    let db = common::fresh_database("wp_single", &[FIXTURE, "tests/data/legacy-wordpress-single-site.sql"]);
+    let site = site(&db, "blog_");
+    let users = read_all(&site).await;
+    assert_eq!(users.len(), 9);
+    assert!(users.values().all(|u| u.state == AccountState::Active), "no spam/deleted columns");
+    assert!(users[&1].is_admin, "blog_capabilities");
+    assert_eq!(ids(site.find_for_login("alice@example.com").await.expect("q")), vec![1]);
+}
+
+#[tokio::test]
+async fn the_first_meta_row_wins_like_get_user_meta() {
+    let db =
+        common::fresh_database("wp_dupmeta", &[FIXTURE, "tests/data/legacy-wordpress-duplicate-meta.sql"]);
+    let site = site(&db, "wp_");
+    let users = read_all(&site).await;
+    assert!(users[&1].is_admin, "the later subscriber row is ignored");
+    assert!(users[&3].is_admin, "the earlier administrator row wins");
+    assert!(!users[&2].is_admin);
+    // Lookups read meta the same way.
+    assert!(site.get_by_id(3).await.expect("q").expect("row").is_admin);
+    assert!(site.find_for_login("admin").await.expect("q")[0].is_admin);
+}

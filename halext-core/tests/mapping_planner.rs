@@ -1,0 +1,420 @@
+//! The planner's decisions on accounts shaped like the fixtures: every merge, collision,
+//! conflict and skip, with its reasons. No database needed.
+
+mod mapping_support;
+
+use halext_core::mapping::plan::{
+    CollisionPolicy, EmptyEmailPolicy, Plan, PlanPolicy, Planner, Reason, StatePolicy,
+};
+use halext_core::mapping::{BlockReason, MappingKey, MappingStatus};
+use mapping_support::*;
+use std::sync::Arc;
+
+fn key(site: &str, id: u64) -> MappingKey {
+    MappingKey { site: Arc::from(site), legacy_id: id }
+}
+
+/// (status, username, email, reason codes) of one account.
+fn get(
+    plan: &Plan,
+    site: &str,
+    id: u64,
+) -> (MappingStatus, Option<String>, Option<String>, Vec<&'static str>) {
+    let d = plan
+        .decisions()
+        .find(|d| &**d.site == site && d.legacy_id == id)
+        .unwrap_or_else(|| panic!("no decision for {site}:{id}"));
+    (
+        d.status,
+        d.halext_username.map(str::to_owned),
+        d.halext_email.map(str::to_owned),
+        d.reasons.iter().map(|r| r.code()).collect(),
+    )
+}
+
+fn reasons(plan: &Plan, site: &str, id: u64) -> Vec<Reason> {
+    plan.decisions().find(|d| &**d.site == site && d.legacy_id == id).expect("decision").reasons
+}
+
+fn default_policy() -> PlanPolicy {
+    PlanPolicy {
+        site_priority: vec!["acmlm".into(), "wordpress".into(), "social".into()],
+        now: Some(NOW),
+        ..PlanPolicy::default()
+    }
+}
+
+fn trusting_policy() -> PlanPolicy {
+    PlanPolicy {
+        site_priority: vec!["social".into(), "acmlm".into(), "wordpress".into()],
+        trust_all_emails: true,
+        now: Some(NOW),
+        ..PlanPolicy::default()
+    }
+}
+
+use MappingStatus::{Conflict, Linked, Planned, Skipped};
+
+fn s(x: &str) -> Option<String> {
+    Some(x.to_owned())
+}
+
+#[test]
+fn default_policy_never_merges_unverified_emails() {
+    let plan = Planner::new(default_policy()).plan_users(&all_users()).expect("plan");
+    assert_eq!(plan.len(), 26);
+
+    // Only ZEN3MP verifies emails: social alice keeps alice@example.com although acmlm has
+    // higher priority, and the unverified holders of the same mailbox are conflicts, not merges.
+    assert_eq!(get(&plan, "social", 1), (Planned, s("alice"), s("alice@example.com"), vec!["legacy_admin"]));
+    let (st, name, _, codes) = get(&plan, "acmlm", 1);
+    assert_eq!((st, name), (Conflict, None));
+    assert_eq!(codes, vec!["email_not_trusted", "email_taken", "legacy_admin"]);
+    assert!(reasons(&plan, "acmlm", 1).contains(&Reason::EmailTaken { winner: Some(key("social", 1)) }));
+    assert_eq!(get(&plan, "wordpress", 1).0, Conflict);
+    assert_eq!(get(&plan, "acmlm", 9).3, vec!["email_not_trusted", "email_taken", "unusable_hash"]);
+
+    // bob@example.org on two unverified sites: acmlm has priority; WordPress' bob is a conflict.
+    assert_eq!(
+        get(&plan, "acmlm", 2),
+        (Planned, s("bob"), s("bob@example.org"), vec!["email_not_trusted", "md5_hash"])
+    );
+    assert_eq!(get(&plan, "wordpress", 2).0, Conflict);
+    assert!(reasons(&plan, "wordpress", 2).contains(&Reason::EmailTaken { winner: Some(key("acmlm", 2)) }));
+
+    // Same mailbox twice on one site: the earlier registration keeps it.
+    assert_eq!(get(&plan, "wordpress", 3).0, Planned);
+    assert_eq!(get(&plan, "wordpress", 9).0, Conflict);
+    assert_eq!(
+        get(&plan, "acmlm", 7),
+        (Planned, s("Zoë"), s("zoe@example.net"), vec!["email_not_trusted", "md5_hash"])
+    );
+    assert_eq!(get(&plan, "acmlm", 12).0, Conflict);
+
+    // Usernames: acmlm's Jürgen keeps the name; ZEN3MP's Jürgen is suffixed (case-insensitive
+    // compare, accents kept: WordPress' "jurgen" is a different name).
+    assert_eq!(
+        get(&plan, "acmlm", 3),
+        (Planned, s("Jürgen"), s("acmlm-3@noemail.invalid"), vec!["email_placeholder"])
+    );
+    assert_eq!(get(&plan, "wordpress", 3).1, s("jurgen"));
+    assert_eq!(get(&plan, "social", 2).1, s("Jürgen_2"));
+    assert!(
+        reasons(&plan, "social", 2)
+            .contains(&Reason::UsernameSuffixed { wanted: "Jürgen".into(), winner: Some(key("acmlm", 3)) })
+    );
+    assert_eq!(
+        get(&plan, "wordpress", 7),
+        (Planned, s("noemail"), s("wordpress-7@noemail.invalid"), vec!["email_placeholder"])
+    );
+    assert_eq!(
+        get(&plan, "social", 6),
+        (
+            Planned,
+            s("noemail_2"),
+            s("social-6@noemail.invalid"),
+            vec!["username_suffixed", "email_placeholder"]
+        )
+    );
+
+    // States: permanent ban, spam, deleted and unverified are skipped; a running temporary
+    // ban and a closed account are planned and marked.
+    for (site, id, state) in [
+        ("acmlm", 5, BlockReason::Banned),
+        ("wordpress", 4, BlockReason::Spam),
+        ("wordpress", 10, BlockReason::Deleted),
+        ("social", 3, BlockReason::Unverified),
+    ] {
+        assert_eq!(get(&plan, site, id), (Skipped, None, None, vec!["blocked"]), "{site}:{id}");
+        assert_eq!(reasons(&plan, site, id), vec![Reason::Blocked { state, skipped: true }]);
+    }
+    assert_eq!(get(&plan, "acmlm", 6), (Planned, s("Tempy"), s("tempy@example.com"), vec!["blocked"]));
+    assert_eq!(
+        reasons(&plan, "social", 4),
+        vec![Reason::Blocked { state: BlockReason::Closed, skipped: false }]
+    );
+
+    // Hashes are reported, never a reason to skip.
+    assert_eq!(
+        get(&plan, "acmlm", 11),
+        (Planned, s("Shorty"), s("shorty@example.net"), vec!["unusable_hash"])
+    );
+    assert_eq!(get(&plan, "social", 5).3, vec!["md5_hash"]);
+    assert_eq!(get(&plan, "wordpress", 11), (Planned, s("zerodate"), s("zero@example.com"), vec![]));
+
+    let sum = plan.summary();
+    assert_eq!(sum.by_status["skipped"], 4);
+    assert_eq!(sum.by_status["conflict"], 6);
+    assert_eq!(sum.by_status["planned"], 16);
+    assert_eq!(sum.conflicts.len(), 6);
+}
+
+#[test]
+fn trusted_emails_merge_identities_across_sites() {
+    let plan = Planner::new(trusting_policy()).plan_users(&all_users()).expect("plan");
+
+    // One person, three sites: one Halext account "alice", named after the primary account
+    // (social has priority), one email.
+    let alice = (Planned, s("alice"), s("alice@example.com"));
+    for (site, id) in [("social", 1), ("acmlm", 1), ("wordpress", 1)] {
+        let (st, name, email, _) = get(&plan, site, id);
+        assert_eq!((st, name, email), alice, "{site}:{id}");
+        assert!(reasons(&plan, site, id).contains(&Reason::MergedByEmail { accounts: 3 }));
+    }
+    assert!(reasons(&plan, "wordpress", 1).contains(&Reason::SecondaryAccount { primary: key("social", 1) }));
+    let ids: Vec<u32> = [("social", 1), ("acmlm", 1), ("wordpress", 1)]
+        .iter()
+        .map(|(s, i)| plan.decisions().find(|d| &**d.site == *s && d.legacy_id == *i).expect("d").identity)
+        .collect();
+    assert!(ids.windows(2).all(|w| w[0] == w[1]));
+
+    // A second account of the same mailbox on one site is never merged: conflict.
+    let (st, _, _, codes) = get(&plan, "acmlm", 9);
+    assert_eq!(st, Conflict);
+    assert_eq!(codes, vec!["same_site_duplicate_email", "email_taken", "unusable_hash"]);
+    assert!(reasons(&plan, "acmlm", 9).contains(&Reason::SameSiteDuplicateEmail { kept: key("acmlm", 1) }));
+
+    // bob: acmlm outranks WordPress; the WordPress display name is not used.
+    assert_eq!(get(&plan, "acmlm", 2).1, s("bob"));
+    assert_eq!(get(&plan, "wordpress", 2).1, s("bob"));
+    assert_eq!(
+        plan.decisions().find(|d| &**d.site == "wordpress" && d.legacy_id == 2).expect("d").full_name,
+        Some("Bobby Tables")
+    );
+
+    // social's Jürgen now outranks acmlm's.
+    assert_eq!(get(&plan, "social", 2).1, s("Jürgen"));
+    assert_eq!(get(&plan, "acmlm", 3).1, s("Jürgen_2"));
+    assert_eq!(get(&plan, "wordpress", 9).0, Conflict);
+    assert_eq!(get(&plan, "wordpress", 7).1, s("noemail_2"));
+}
+
+#[test]
+fn per_site_trust_only_merges_the_trusted_site() {
+    let policy = PlanPolicy { trusted_email_sites: vec!["wordpress".into()], ..default_policy() };
+    let plan = Planner::new(policy).plan_users(&all_users()).expect("plan");
+    // WordPress admin (trusted) merges with social alice (verified); acmlm Alice does not.
+    assert_eq!(get(&plan, "wordpress", 1).1, s("admin").and(get(&plan, "social", 1).1));
+    assert_eq!(get(&plan, "acmlm", 1).0, Conflict);
+    assert!(reasons(&plan, "social", 1).contains(&Reason::MergedByEmail { accounts: 2 }));
+    // The primary is WordPress' admin (priority), so the identity's username is "admin".
+    assert_eq!(get(&plan, "social", 1).1, s("admin"));
+}
+
+#[test]
+fn collision_and_email_policies_can_ask_for_an_operator() {
+    let policy = PlanPolicy {
+        username_collision: CollisionPolicy::Conflict,
+        closed: StatePolicy::Skip,
+        ..default_policy()
+    };
+    let plan = Planner::new(policy).plan_users(&all_users()).expect("plan");
+    assert_eq!(get(&plan, "social", 2).0, Conflict);
+    assert!(
+        reasons(&plan, "social", 2)
+            .contains(&Reason::UsernameTaken { wanted: "Jürgen".into(), winner: Some(key("acmlm", 3)) })
+    );
+    assert_eq!(get(&plan, "social", 6).3, vec!["username_taken", "email_placeholder"]);
+    assert_eq!(get(&plan, "social", 4).0, Skipped);
+
+    let policy = PlanPolicy { empty_email: EmptyEmailPolicy::Conflict, ..default_policy() };
+    let plan = Planner::new(policy).plan_users(&all_users()).expect("plan");
+    assert_eq!(get(&plan, "acmlm", 3), (Conflict, None, None, vec!["no_email"]));
+    assert_eq!(get(&plan, "wordpress", 7).0, Conflict);
+    assert_eq!(get(&plan, "social", 6).3, vec!["no_email"]);
+    // A conflict holds no username: social's Jürgen is no longer suffixed.
+    assert_eq!(get(&plan, "social", 2).1, s("Jürgen"));
+}
+
+#[test]
+fn unsafe_logins_are_slugged_and_suffixes_never_steal_a_natural_name() {
+    let mut users = to_users("acmlm", &acmlm()[..1]);
+    let mut extra = users[0].clone();
+    let mk = |id: u64, login: &str, email: &str, reg: i64| {
+        let mut u = extra.clone();
+        u.id = id;
+        u.login = login.into();
+        u.email = Some(email.into());
+        u.registered_at = Some(reg);
+        u.is_admin = false;
+        u
+    };
+    users.push(mk(20, "ALICE", "a2@x.org", 1_300_000_000)); // wants "ALICE" → alice_2? no: alice_2 is someone's natural name
+    users.push(mk(21, "alice_2", "a3@x.org", 1_400_000_000));
+    users.push(mk(22, "Bobby Tables", "bt@x.org", 1_400_000_000));
+    users.push(mk(23, "a/b?c", "ab@x.org", 1_400_000_000));
+    users.push(mk(24, "//", "sl@x.org", 1_400_000_000));
+    extra.id = 25;
+    let plan = Planner::new(default_policy()).plan_users(&users).expect("plan");
+    assert_eq!(get(&plan, "acmlm", 1).1, s("Alice"));
+    assert_eq!(get(&plan, "acmlm", 21).1, s("alice_2"));
+    assert_eq!(get(&plan, "acmlm", 20).1, s("ALICE_3"));
+    assert_eq!(get(&plan, "acmlm", 22).1, s("Bobby_Tables"));
+    assert_eq!(reasons(&plan, "acmlm", 22), vec![Reason::UsernameSlugged { from: "Bobby Tables".into() }]);
+    assert_eq!(get(&plan, "acmlm", 23).1, s("a_b_c"));
+    assert_eq!(
+        (get(&plan, "acmlm", 24).1, get(&plan, "acmlm", 24).3),
+        (s("acmlm_24"), vec!["username_fallback"])
+    );
+}
+
+#[test]
+fn existing_links_are_kept_reserved_and_shared_with_their_identity() {
+    // acmlm:1 was linked to "Alice" by an earlier login. With trusted emails, social alice and
+    // WordPress admin are the same identity: they get "Alice" too, and nobody else can take
+    // the name case-insensitively.
+    let plan = Planner::new(trusting_policy())
+        .with_linked(vec![(key("acmlm", 1), "Alice".into())])
+        .plan_users(&all_users())
+        .expect("plan");
+    assert_eq!(
+        get(&plan, "acmlm", 1),
+        (Linked, s("Alice"), None, vec!["already_linked", "merged_by_email", "legacy_admin"])
+    );
+    assert_eq!(get(&plan, "social", 1).1, s("Alice"));
+    assert_eq!(get(&plan, "wordpress", 1).1, s("Alice"));
+    assert_eq!(plan.rows().count(), plan.row_count());
+    assert!(
+        plan.rows().all(|r| !(&*r.site == "acmlm" && r.legacy_id == 1)),
+        "apply never writes a linked row"
+    );
+
+    // A link with a name another identity wants: the link wins, the other is suffixed.
+    let plan = Planner::new(default_policy())
+        .with_linked(vec![(key("wordpress", 3), "jürgen".into())])
+        .plan_users(&all_users())
+        .expect("plan");
+    assert_eq!(get(&plan, "wordpress", 3).1, s("jürgen"));
+    assert_eq!(get(&plan, "acmlm", 3).1, s("Jürgen_2"));
+    assert!(
+        reasons(&plan, "acmlm", 3).contains(&Reason::UsernameSuffixed {
+            wanted: "Jürgen".into(),
+            winner: Some(key("wordpress", 3))
+        })
+    );
+}
+
+type Canon = (String, u64, MappingStatus, Option<String>, Option<String>, String);
+
+#[test]
+fn the_plan_does_not_depend_on_input_order() {
+    let canon = |p: &Plan| {
+        let mut v: Vec<Canon> = p
+            .decisions()
+            .map(|d| {
+                (
+                    d.site.to_string(),
+                    d.legacy_id,
+                    d.status,
+                    d.halext_username.map(Into::into),
+                    d.halext_email.map(Into::into),
+                    d.reason_text(),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let users = all_users();
+    let mut reversed = users.clone();
+    reversed.reverse();
+    let mut interleaved: Vec<_> = users.iter().step_by(2).cloned().collect();
+    interleaved.extend(users.iter().skip(1).step_by(2).cloned());
+    for policy in [default_policy(), trusting_policy()] {
+        let a = canon(&Planner::new(policy.clone()).plan_users(&users).expect("plan"));
+        assert_eq!(a, canon(&Planner::new(policy.clone()).plan_users(&reversed).expect("plan")));
+        assert_eq!(a, canon(&Planner::new(policy).plan_users(&interleaved).expect("plan")));
+    }
+}
+
+#[tokio::test]
+async fn plans_from_user_sources_in_batches() {
+    let sources = vec![
+        MemSource::boxed("acmlm", to_users("acmlm", &acmlm()), 3),
+        MemSource::boxed("wordpress", to_users("wordpress", &wordpress()), 2),
+        MemSource::boxed("social", to_users("social", &social()), 100),
+    ];
+    let plan = Planner::new(default_policy()).plan(sources).await.expect("plan");
+    let direct = Planner::new(default_policy()).plan_users(&all_users()).expect("plan");
+    assert_eq!(plan.summary().by_status, direct.summary().by_status);
+    assert_eq!(plan.len(), 26);
+}
+
+#[test]
+fn reports_as_text_json_and_csv() {
+    let plan = Planner::new(default_policy()).plan_users(&all_users()).expect("plan");
+    let text = plan.summary().to_string();
+    assert!(text.contains("26 accounts"), "{text}");
+    assert!(text.contains("conflicts (6):"), "{text}");
+    assert!(text.contains("acmlm:1 \"Alice\": "), "{text}");
+
+    let mut json = Vec::new();
+    plan.write_json(&mut json).expect("json");
+    let v: serde_json::Value = serde_json::from_slice(&json).expect("valid JSON");
+    assert_eq!(v["decisions"].as_array().map(Vec::len), Some(26));
+    assert_eq!(v["summary"]["by_status"]["conflict"], 6);
+    let social2 = v["decisions"]
+        .as_array()
+        .expect("arr")
+        .iter()
+        .find(|d| d["site"] == "social" && d["legacy_id"] == 2)
+        .expect("d");
+    assert_eq!(social2["halext_username"], "Jürgen_2");
+    assert_eq!(social2["reasons"][0]["code"], "username_suffixed");
+    assert_eq!(social2["reasons"][0]["winner"]["site"], "acmlm");
+
+    let mut csv_out = Vec::new();
+    plan.write_csv(&mut csv_out).expect("csv");
+    let mut r = csv::Reader::from_reader(csv_out.as_slice());
+    let headers = r.headers().expect("headers").clone();
+    assert_eq!(&headers[0], "site");
+    let rows: Vec<csv::StringRecord> = r.records().collect::<Result<_, _>>().expect("rows");
+    assert_eq!(rows.len(), 26);
+    let bob = rows.iter().find(|r| &r[0] == "acmlm" && &r[1] == "2").expect("bob");
+    assert_eq!((&bob[3], &bob[4], &bob[8]), ("planned", "bob", "email_not_trusted;md5_hash"));
+}
+
+#[test]
+fn a_reviewed_json_plan_reads_back_into_the_same_rows() {
+    use halext_core::mapping::plan::PlanFile;
+    let plan = Planner::new(default_policy()).plan_users(&all_users()).expect("plan");
+    let mut json = Vec::new();
+    plan.write_json(&mut json).expect("json");
+    let file = PlanFile::read(json.as_slice()).expect("read back");
+    assert_eq!(file.run_id, plan.run_id());
+    assert_eq!(file.rows().collect::<Vec<_>>(), plan.rows().collect::<Vec<_>>());
+    assert_eq!(file.row_count(), plan.row_count());
+
+    // An operator resolves a conflict by hand: accepted when the name is safe...
+    let mut v: serde_json::Value = serde_json::from_slice(&json).expect("json");
+    let d = v["decisions"]
+        .as_array_mut()
+        .expect("arr")
+        .iter_mut()
+        .find(|d| d["site"] == "wordpress" && d["legacy_id"] == 2)
+        .expect("wp bob");
+    d["status"] = "planned".into();
+    d["halext_username"] = "bob_wp".into();
+    d["halext_email"] = "bob+wp@example.org".into();
+    let edited = serde_json::to_vec(&v).expect("json");
+    let file = PlanFile::read(edited.as_slice()).expect("edited");
+    assert!(file.rows().any(|r| r.halext_username.as_deref() == Some("bob_wp")));
+    // ...refused when it is not.
+    let d = v["decisions"]
+        .as_array_mut()
+        .expect("arr")
+        .iter_mut()
+        .find(|d| d["site"] == "wordpress" && d["legacy_id"] == 2)
+        .expect("wp bob");
+    d["halext_username"] = "bob/wp".into();
+    let err = PlanFile::read(serde_json::to_vec(&v).expect("json").as_slice()).expect_err("unsafe name");
+    assert!(err.to_string().contains("wordpress:2"), "{err}");
+    assert!(PlanFile::read(&b"{not json"[..]).is_err());
+}
+
+#[test]
+fn planning_futures_are_send() {
+    fn assert_send<T: Send>(_: &T) {}
+    let planner = Planner::new(default_policy());
+    assert_send(&planner.plan(vec![MemSource::boxed("acmlm", Vec::new(), 1)]));
+}
