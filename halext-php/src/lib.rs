@@ -101,8 +101,7 @@ extern "C" fn shutdown(_ty: i32, module_number: i32) -> i32 {
 /// `ext_php_rs_describe_module_v2` it generates does not trip `missing_docs`.
 #[allow(missing_docs)]
 mod entry {
-    use super::{client, debug_register, functions, info, shutdown, startup, token};
-    use super::{debug_register, functions, info, migration, password, shutdown, startup, token};
+    use super::{client, debug_register, functions, info, migration, password, shutdown, startup, token};
     use ext_php_rs::prelude::*;
 
     /// The module entry: name `halext`, version `halext_core::VERSION`.
@@ -114,8 +113,9 @@ mod entry {
             .version(halext_core::VERSION)
             .shutdown_function(shutdown)
             .info_function(info::module_info);
-        debug_register(client::register(token::register(functions::register(module))))
-        debug_register(migration::register(password::register(token::register(functions::register(module)))))
+        debug_register(migration::register(password::register(client::register(token::register(
+            functions::register(module),
+        )))))
     }
 }
 
