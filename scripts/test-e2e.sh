@@ -15,10 +15,6 @@
 #
 # Env: HALEXT_MYSQL_PORT (33306), HALEXT_RUN_DIR (/tmp/halext-run-$UID), E2E_PORTS ("18080 18089",
 # the range for the web servers), E2E_ARTIFACTS, CHROMIUM (/usr/bin/chromium).
-# E2E_CONTRACT_DOUBLE=1 (development only, never in CI): when the real extension does not load,
-# tests/e2e/support/contract-double (a PHP version of the extension's documented API, talking to
-# the test server with curl) stands in for it, to exercise the plugin's Halext flows before the
-# bindings exist.
 set -euo pipefail
 
 usage() { echo "usage: $0 <target-dir>" >&2; exit 2; }
@@ -131,12 +127,6 @@ else
 fi
 if php -r 'exit(extension_loaded("halext") ? 0 : 1);' 2>/dev/null; then
   fail "the halext extension is loaded globally by this PHP's ini files; the 'plain' server needs a PHP without it"
-fi
-DOUBLE_DIR="$ROOT/tests/e2e/support/contract-double"
-if [ "${E2E_CONTRACT_DOUBLE:-0}" = 1 ] && { [ ${#PHP_EXT[@]} -eq 0 ] || [ -n "$(php "${PHP_EXT[@]}" tests/e2e/support/probe-bindings.php | tr -d '[]\n')" ]; }; then
-  log "E2E_CONTRACT_DOUBLE=1: the PHP contract double stands in for the extension ($EXT_STATUS)"
-  EXT_STATUS="contract-double"
-  PHP_EXT=(-d "auto_prepend_file=$DOUBLE_DIR/halext-double.php")  # instead of an incomplete extension
 fi
 log "halext extension: $EXT_STATUS"
 

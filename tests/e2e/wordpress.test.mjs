@@ -43,9 +43,6 @@ let seedError = null;
 before(async () => {
   console.log(`# screenshots: ${path.join(env.artifacts, 'screenshots')}`);
   console.log(`# halext extension: ${env.extensionStatus}; Halext test server: ${env.halextApi || env.halextApiStatus}`);
-  if (env.extensionStatus === 'contract-double') {
-    console.log('# WARNING: E2E_CONTRACT_DOUBLE=1: the Halext flows run against the PHP contract double, not the real extension');
-  }
   const problems = halextProblemsList();
   if (problems.length) console.log(`# Halext flows cannot pass here: ${problems.join('; ')}`);
   browser = await launchBrowser();

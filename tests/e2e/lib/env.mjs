@@ -23,7 +23,7 @@ export const env = {
   chromium: process.env.CHROMIUM || '/usr/bin/chromium',
   admin: { user: required('E2E_ADMIN_USER'), pass: required('E2E_ADMIN_PASS') },
   extensionStatus: required('E2E_EXTENSION'),
-  // The php -d setting that gives PHP the halext API: extension=<so>, or (contract double) auto_prepend_file=<php>.
+  // The php -d setting that loads the halext extension (extension=<so>), '' when it does not load.
   phpHalextIni: process.env.E2E_PHP_HALEXT_INI || '',
   halextApi: process.env.E2E_HALEXT_API || '',
   halextApiStatus: process.env.E2E_HALEXT_API_STATUS || '',
@@ -52,7 +52,7 @@ let halextProblems = null;
 export function halextProblemsList() {
   if (halextProblems) return halextProblems;
   const problems = [];
-  if (env.extensionStatus !== 'loaded' && env.extensionStatus !== 'contract-double') {
+  if (env.extensionStatus !== 'loaded') {
     problems.push(`the halext PHP extension is ${env.extensionStatus}`);
   } else {
     const missing = missingBindings();

@@ -11,7 +11,10 @@
 #
 # Debian's /usr/share/wordpress/wp-config.php reads /etc/wordpress/config-<host>.php; this
 # tree has its own wp-config.php instead, so nothing under /etc is needed or touched.
-# Core files are copied (not linked: wp-load.php derives ABSPATH from its real path).
+# Core files are copied (not linked: wp-load.php derives ABSPATH from its real path). Debian's
+# tree links some bundled libraries (underscore, getID3, ...) to /usr/share/{javascript,php} by
+# relative symlinks, which point nowhere once copied: they are re-pointed at their absolute
+# targets (links whose target is absent, like .htaccess -> /etc/wordpress/htaccess, are dropped).
 set -euo pipefail
 
 WP="$1"
@@ -32,6 +35,10 @@ for entry in "$SRC"/*; do
   case "$name" in wp-config.php|wp-content) continue ;; esac
   cp -a "$entry" "$WP/$name"
 done
+while IFS= read -r -d '' link; do
+  target="$(readlink -e "$SRC/${link#"$WP"/}" || true)"
+  if [ -n "$target" ]; then ln -sfn "$target" "$link"; else rm -f "$link"; fi
+done < <(find "$WP" -type l -print0)
 ln -s "$THEME" "$WP/wp-content/themes/$(basename "$THEME")"
 mkdir -p "$WP/wp-content/mu-plugins"
 cp "$ROOT/tests/e2e/support/e2e-offline.php" "$WP/wp-content/mu-plugins/"
@@ -86,8 +93,6 @@ mysql_sql -e "DROP DATABASE IF EXISTS \`$DB\`; CREATE DATABASE \`$DB\` CHARACTER
 php -d sendmail_path=/bin/true "$ROOT/tests/e2e/support/install.php" "$WP" install
 # The legacy users, exactly as shipped (the fixture drops and recreates wp_users/wp_usermeta).
 mysql_sql "$DB" <"$ROOT/examples/data/fixtures/wordpress.sql"
-# The migration's mapping table, when the mapping module ships its DDL.
-if [ -f "$ROOT/examples/data/halext_user_map.sql" ]; then
-  mysql_sql "$DB" <"$ROOT/examples/data/halext_user_map.sql"
-fi
+# The migration's mapping table (what `halext migrate init` creates; the plugin never creates it).
+mysql_sql "$DB" <"$ROOT/examples/data/halext_user_map.sql"
 php -d sendmail_path=/bin/true "$ROOT/tests/e2e/support/install.php" "$WP" users

@@ -40,12 +40,9 @@ final class Extension {
 	 */
 	private static ?array $migration = null;
 
-	/**
-	 * Whether the halext API is available in this PHP: the `halext` extension is loaded (or
-	 * something that provides its documented API, such as the end-to-end tests' contract double).
-	 */
+	/** Whether the `halext` extension is loaded into this PHP. */
 	public static function loaded(): bool {
-		return extension_loaded( 'halext' ) || function_exists( 'halext_version' );
+		return extension_loaded( 'halext' );
 	}
 
 	/**
