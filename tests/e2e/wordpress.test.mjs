@@ -36,6 +36,9 @@ const ZERO = { username: 'zero-h', email: 'zero@example.com', password: 'correct
 // The email of the legacy WordPress user "bob" (ID 2, stored as Bob@Example.org), another
 // password: a takeover attempt through an email address nobody verified.
 const MALLORY = { username: 'mallory', email: 'bob@example.org', password: 'mallory pass 1' };
+// Already on Halext under the login of the legacy WordPress user "noemail" (ID 7, "correct
+// horse"), with another password: the migration cannot create "noemail" and asks for this one.
+const NOEMAIL = { username: 'noemail', email: 'noemail@example.net', password: 'noemail on halext 1' };
 
 let browser;
 let seedError = null;
@@ -53,6 +56,7 @@ before(async () => {
       await halext.seedUser(TAKEN);
       await halext.seedUser(ZERO);
       await halext.seedUser(MALLORY);
+      await halext.seedUser(NOEMAIL);
     } catch (e) {
       seedError = e.message;
     }
@@ -324,6 +328,54 @@ describe('Halext sign-in (PHP with the extension, Halext test server)', () => {
       assert.equal(mapping.status, 'linked');
       assert.equal(mapping.halext_username, ZERO.username);
       assert.equal(wpEval(['user', ZERO.username]), null, 'linked, not duplicated');
+    });
+  });
+
+  it('asks for the Halext password when the legacy user already has a Halext account, then links the two', async () => {
+    requireHalextFlows();
+    await withPage(async (page, context) => {
+      await login(page, env.halextWp, 'noemail', 'correct horse');
+      assert.match(page.url(), /action=halext_link/, `the second step is shown (${page.url()})`);
+      assert.match(await page.locator('.halext-sso-link-intro').innerText(), /You already have a Halext account, noemail/);
+      const ticket = (await context.cookies()).find((c) => c.name === 'halext_sso_link');
+      assert.ok(ticket && ticket.httpOnly && ticket.sameSite === 'Strict', 'the step is tied to this browser');
+      await screenshot(page, 'halext-password-required');
+      await docShot(page, 'wordpress-link-halext-account', page.locator('#login'));
+      const before = wpEval(['resolve', 'wordpress', '7'], { extension: true });
+      assert.ok(!before || before.status !== 'linked', 'nothing is linked before the Halext password');
+
+      const submit = async (password) => {
+        await page.fill('#halext_link_password', password);
+        await Promise.all([page.waitForNavigation({ waitUntil: 'domcontentloaded' }), page.click('#wp-submit')]);
+      };
+      await submit('correct horse');
+      assert.match(await loginError(page), /not the password of this Halext account/);
+      assert.equal((await context.cookies()).some((c) => c.name === 'halext_token'), false, 'no token yet');
+
+      await submit(NOEMAIL.password);
+      assert.equal(await loginError(page), '');
+      assert.match(page.url(), /\/wp-admin\/?$/);
+      await page.locator('#wpadminbar').waitFor();
+      const cookies = await context.cookies();
+      const token = cookies.find((c) => c.name === 'halext_token');
+      assert.ok(token, 'the Halext token cookie is set');
+      assert.equal(jwtPayload(token.value).sub, NOEMAIL.username);
+      assert.equal(cookies.some((c) => c.name === 'halext_sso_link'), false, 'the step is over');
+      const mapping = wpEval(['resolve', 'wordpress', '7'], { extension: true });
+      assert.equal(mapping.status, 'linked');
+      assert.equal(mapping.halext_username, NOEMAIL.username);
+      assert.equal(await halext.canLogin(NOEMAIL.username, NOEMAIL.password), true, 'the Halext password is unchanged');
+
+      // The ticket is spent: the step cannot be replayed.
+      await page.goto(`${env.halextWp}/wp-login.php?action=halext_link`);
+      assert.match(await loginError(page), /sign-in step has expired/);
+
+      // From now on the person signs in with the Halext password, to the same account.
+      await logout(page, env.halextWp);
+      await login(page, env.halextWp, NOEMAIL.username, NOEMAIL.password);
+      assert.equal(await loginError(page), '');
+      const rest = await restAsBrowser(page, env.halextWp, '/halext/v1/me');
+      assert.equal(rest.body.wordpress_user_id, 7);
     });
   });
 

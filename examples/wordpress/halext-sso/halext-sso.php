@@ -24,6 +24,7 @@ require_once __DIR__ . '/includes/Extension.php';
 require_once __DIR__ . '/includes/Tokens.php';
 require_once __DIR__ . '/includes/Accounts.php';
 require_once __DIR__ . '/includes/Login.php';
+require_once __DIR__ . '/includes/LinkStep.php';
 require_once __DIR__ . '/includes/Bearer.php';
 require_once __DIR__ . '/includes/Registration.php';
 require_once __DIR__ . '/includes/Rest.php';

@@ -53,7 +53,7 @@ let shots = 0;
 export async function screenshot(page, name) {
   shots += 1;
   const file = path.join(env.artifacts, 'screenshots', `${String(shots).padStart(2, '0')}-${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
+  await page.screenshot({ path: file, fullPage: true, animations: 'disabled' });
   return file;
 }
 
@@ -69,9 +69,9 @@ export async function docShot(page, name, what) {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   if ('height' in what) {
     const { width } = page.viewportSize();
-    await page.screenshot({ path: file, clip: { x: 0, y: 0, width, height: what.height } });
+    await page.screenshot({ path: file, clip: { x: 0, y: 0, width, height: what.height }, animations: 'disabled' });
   } else {
-    await what.screenshot({ path: file });
+    await what.screenshot({ path: file, animations: 'disabled' });
   }
   return file;
 }

@@ -193,6 +193,24 @@ final class Login {
 		if ( ! $user instanceof \WP_User ) {
 			return self::error( 'migration.invalid_credentials' );
 		}
+		if ( 'halext_password_required' === ( $result['outcome'] ?? null ) ) {
+			// The password is right, and a Halext account with this name or email exists that
+			// does not take it: ask for that account's password (wp-login.php?action=halext_link).
+			return LinkStep::start( $user, (string) ( $result['halext_login'] ?? '' ) );
+		}
+		return self::complete( $user, $result );
+	}
+
+	/**
+	 * Finishes a sign-in through the migration (`Migration::login()` or
+	 * `Migration::linkWithHalextPassword()`): with a token, maps the role from the Halext user
+	 * and keeps the token for the cookie; `legacy_only` and `not_migrated` sign in without one.
+	 *
+	 * @param \WP_User $user   The account (`legacy_id` of the result).
+	 * @param array    $result The migration's answer (`outcome`, `access_token`, `expires_at`, `halext_username`).
+	 * @return \WP_User|\WP_Error
+	 */
+	public static function complete( \WP_User $user, array $result ) {
 		$token = $result['access_token'] ?? null;
 		if ( is_string( $token ) && '' !== $token ) {
 			$halext_username = (string) ( $result['halext_username'] ?? '' );
@@ -218,8 +236,7 @@ final class Login {
 			self::remember( $user, (string) ( $result['halext_username'] ?? '' ), null );
 			return $user;
 		}
-		// `halext_password_required` and anything newer: the password is right, but linking
-		// needs a decision (a Halext account with that name or email exists).
+		// Anything newer: the password is right, but linking needs a decision.
 		return self::error( 'migration.conflict' );
 	}
 

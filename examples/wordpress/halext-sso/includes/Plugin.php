@@ -18,6 +18,7 @@ final class Plugin {
 	public static function boot(): void {
 		add_action( 'init', array( self::class, 'load_textdomain' ) );
 		Login::register();
+		LinkStep::register();
 		Bearer::register();
 		Registration::register();
 		Rest::register();

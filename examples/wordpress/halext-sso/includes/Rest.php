@@ -6,7 +6,7 @@
  * ```json
  * {"wordpress_user_id": 2, "halext_username": "bob", "authenticated_by": "bearer|cookie|wordpress",
  *  "token_expires_at": 1764432000, "halext_user": {"id": 7, "username": "bob", "email": "...",
- *  "full_name": null, "is_admin": false, "created_at": "..."}}
+ *  "full_name": null, "is_admin": false, "created_at": 1764430200}}
  * ```
  * `halext_user` is null when no valid Halext token came with the request (for example a
  * WordPress session whose 30-minute token expired); the token itself is never returned.
@@ -100,7 +100,12 @@ final class Rest {
 			}
 			$me                       = Extension::client()->me( $token );
 			$data['token_expires_at'] = $claims['exp'];
-			$data['halext_user']      = array_intersect_key( $me, array_flip( self::USER_FIELDS ) );
+			$data['halext_user']      = array();
+			foreach ( self::USER_FIELDS as $field ) {
+				if ( array_key_exists( $field, $me ) ) {
+					$data['halext_user'][ $field ] = $me[ $field ];
+				}
+			}
 		} catch ( \Halext\Exception $e ) {
 			$reason = Extension::reason( $e );
 			if ( Extension::is_unavailable( $reason ) ) {

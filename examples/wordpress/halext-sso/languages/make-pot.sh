@@ -10,7 +10,7 @@ xgettext --language=PHP --from-code=UTF-8 --add-comments=translators: \
   --package-name="Halext SSO" --package-version="$(sed -n 's/^ \* Version: *//p' halext-sso.php)" \
   --msgid-bugs-address="https://org.halext.org/" --sort-by-file --omit-header \
   -o - halext-sso.php includes/*.php \
-  | msggrep --invert-match --msgid -e 'already registered. Please choose' -o - - \
+  | msggrep --invert-match --msgid -e 'already registered. Please choose' -e 'The password field is empty' -o - - \
   > languages/halext-sso.pot.body
 {
   printf '# Translation template of the Halext SSO WordPress plugin (text domain halext-sso).\n'
