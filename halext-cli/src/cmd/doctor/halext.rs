@@ -254,7 +254,10 @@ fn token_secret(ctx: &mut Context) -> Outcome {
             );
         }
         Err(e) => {
-            return Outcome::fail(format!("cannot read the secret: {e}"), "fix the secret's file or variable");
+            return Outcome::fail(
+                format!("cannot read the secret: {e}"),
+                "fix the secret's file or variable",
+            );
         }
     };
     let Some(token) = ctx.token.clone() else {
