@@ -47,7 +47,7 @@ header-check:
 	  && echo "include/halext.h is current" \
 	  || { echo "include/halext.h is stale: run 'make header'" >&2; exit 1; }
 
-test: deps test-rust header-check test-c test-php
+test: deps test-rust header-check test-c test-php e2e
 	@echo "make test: all suites passed"
 
 test-rust: deps
@@ -65,7 +65,7 @@ test-php: php-ext test-server
 test-c: capi test-server
 	scripts/test-c.sh $(DEBUG_DIR)
 
-e2e: php-ext
+e2e: php-ext test-server
 	scripts/test-e2e.sh $(DEBUG_DIR)
 
 demo: deps

@@ -11,7 +11,7 @@ PKGS=(
   mariadb-server mariadb-client
   phpunit
   chromium chromium-driver
-  wordpress
+  wordpress wordpress-theme-twentytwentythree
 )
 
 missing=()
