@@ -336,7 +336,7 @@ describe('alttphacking.net lite admin (PHP with the extension, Halext test serve
     });
   });
 
-  it('lists the media library and signs out', async () => {
+  it('lists the media library, edits a news item (removing its image) and signs out', async () => {
     requireAdminFlows();
     await withPage(async (page, context) => {
       await signIn(page, LINK);
@@ -345,6 +345,19 @@ describe('alttphacking.net lite admin (PHP with the extension, Halext test serve
       assert.ok((await items.count()) >= 2, 'the uploads of the news items are listed');
       assert.equal(await page.getByRole('img', { name: 'The golden Triforce on green' }).count(), 1);
       await screenshot(page, 'admin-media');
+
+      // Editing a news item: remove its image (hero and embed), publish it.
+      await page.getByRole('link', { name: 'News' }).click();
+      await page.getByRole('row', { name: /Randomizer v4 released \(again\)/ }).getByRole('link', { name: /Edit/ }).click();
+      assert.match(await page.getByLabel('Text (Markdown)').inputValue(), /^!\[Triforce again\]\(https:/);
+      await page.getByLabel('Remove the image').check();
+      await page.getByLabel('Published (on the public blog)').check();
+      await submit(page, 'Save news item');
+      assert.match(await page.getByRole('status').innerText(), /“Randomizer v4 released \(again\)” published\./);
+      const edited = (await halextPosts()).find((p) => p.slug === 'randomizer-v4-again');
+      assert.equal(edited.hero_image_url, '');
+      assert.equal(edited.body_markdown, 'A second post with a taken slug.');
+      assert.equal(edited.status, 'published');
 
       const signedIn = (await sessionCookie(context)).value;
       await submit(page, 'Sign out');

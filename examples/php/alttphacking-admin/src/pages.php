@@ -70,6 +70,9 @@ function page_form_page(string $kind, bool $editing): void
                 'hero_image_url' => $form->value('hero_image_url'),
                 'is_published' => $form->value('is_published') === '1',
             ];
+            if ($page === null && $fields['hero_image_url'] === '') {
+                unset($fields['hero_image_url']);   // on update, '' clears the image
+            }
             try {
                 $saved = $page === null
                     ? admin_call(fn () => client()->createPage($admin['token'], $fields + ['slug' => $k['prefix'] . $form->value('slug')]))

@@ -11,7 +11,7 @@
     <tr>
       <th scope="row"><?= e($p['title']) ?><br><code><?= e($p['slug']) ?></code></th>
       <td><?= $p['is_published'] ? 'Published' : 'Draft' ?></td>
-      <td><?= $link !== '' ? '<a href="' . e($link) . '" rel="noopener noreferrer">' . e($link) . '</a>' : '—' ?></td>
+      <td><?= is_web_url($link) ? '<a href="' . e($link) . '" rel="noopener noreferrer">' . e($link) . '</a>' : ($link !== '' ? e($link) : '—') ?></td>
       <td><?= e(format_time($p['updated_at'] ?? null)) ?></td>
       <td class="actions">
         <a href="/<?= e($kind) ?>/edit?id=<?= (int) $p['id'] ?>">Edit<span class="visually-hidden"> “<?= e($p['title']) ?>”</span></a>
