@@ -12,9 +12,12 @@
 #     and "plain" (without the extension, for the admin notice and plain-WordPress flows);
 #   - `npm ci` in tests/e2e, then `node --test`.
 # Screenshots and logs go to $E2E_ARTIFACTS (default tests/e2e/artifacts), printed at the start.
+# Also a third `php -S` (with the extension) on the alttphacking.net lite admin
+# (examples/php/alttphacking-admin), for tests/e2e/admin.test.mjs.
 #
 # Env: HALEXT_MYSQL_PORT (33306), HALEXT_RUN_DIR (/tmp/halext-run-$UID), E2E_PORTS ("18080 18089",
-# the range for the web servers), E2E_ARTIFACTS, CHROMIUM (/usr/bin/chromium).
+# the range for the web servers), E2E_ARTIFACTS, CHROMIUM (/usr/bin/chromium), E2E_TESTS (the test
+# files to run, default "wordpress.test.mjs admin.test.mjs").
 set -euo pipefail
 
 usage() { echo "usage: $0 <target-dir>" >&2; exit 2; }
@@ -212,6 +215,21 @@ for port in "$HALEXT_WP_PORT" "$PLAIN_WP_PORT"; do
 done
 log "WordPress: halext http://127.0.0.1:$HALEXT_WP_PORT  plain http://127.0.0.1:$PLAIN_WP_PORT"
 
+# ---------------------------------------------------------------- the alttphacking.net lite admin
+pick_port ALTTP_ADMIN_PORT
+ADMIN_APP="$ROOT/examples/php/alttphacking-admin"
+rm -rf "$RUN/admin-sessions"; mkdir -p "$RUN/admin-sessions"
+spawn "$ART/php-admin.log" "$ART/php-admin.err" \
+  env "${HALEXT_ENV[@]}" php "${PHP_COMMON[@]}" "${PHP_EXT[@]}" -d "session.save_path=$RUN/admin-sessions" \
+  -S "127.0.0.1:$ALTTP_ADMIN_PORT" -t "$ADMIN_APP/public" "$ADMIN_APP/public/index.php" >/dev/null
+ok=0
+for _ in $(seq 1 100); do  # any HTTP answer will do (without the extension the page is a 500)
+  if curl -sS -o /dev/null "http://127.0.0.1:$ALTTP_ADMIN_PORT/login" 2>/dev/null; then ok=1; break; fi
+  sleep 0.1
+done
+[ "$ok" = 1 ] || { tail -n 20 "$ART/php-admin.err" >&2; fail "php -S on port $ALTTP_ADMIN_PORT (lite admin) did not answer"; }
+log "alttphacking.net lite admin: http://127.0.0.1:$ALTTP_ADMIN_PORT"
+
 wait "$NPM_PID" || { cat "$ART/npm-ci.log" >&2; fail "npm ci failed in tests/e2e"; }
 
 # ---------------------------------------------------------------- the tests
@@ -219,10 +237,12 @@ export E2E_ARTIFACTS="$ART" E2E_WP_DIR="$WP" CHROMIUM
 export E2E_HALEXT_WP="http://127.0.0.1:$HALEXT_WP_PORT" E2E_PLAIN_WP="http://127.0.0.1:$PLAIN_WP_PORT"
 export E2E_EXTENSION="$EXT_STATUS" E2E_HALEXT_API="$HALEXT_API" E2E_HALEXT_API_STATUS="$HALEXT_API_STATUS"
 export E2E_PHP_HALEXT_INI="${PHP_EXT[1]:-}"
+export E2E_ALTTP_ADMIN_URL="http://127.0.0.1:$ALTTP_ADMIN_PORT" E2E_ALTTP_ADMIN_LOG="$ART/php-admin.err"
+read -r -a TEST_FILES <<<"${E2E_TESTS:-wordpress.test.mjs admin.test.mjs}"
 # In the background + wait, so a signal to this script runs the tear-down at once (bash defers
 # traps until a foreground child ends). Its own process group: the tear-down stops it too, and
 # playwright closes Chromium when node is told to stop.
-( cd tests/e2e && exec setsid env "${HALEXT_ENV[@]}" node --test --test-concurrency=1 --test-reporter=spec wordpress.test.mjs ) &
+( cd tests/e2e && exec setsid env "${HALEXT_ENV[@]}" node --test --test-concurrency=1 --test-reporter=spec "${TEST_FILES[@]}" ) &
 node_pid=$!
 PGIDS+=("$node_pid")
 set +e
