@@ -14,6 +14,10 @@ PKGS=(
   wordpress wordpress-theme-twentytwentythree
 )
 
+# Node.js (the e2e suite's playwright-core needs >= 20): Debian's package only when there is
+# no node at all (Debian 12 ships 18; scripts/test-e2e.sh says so if the version is too old).
+command -v node >/dev/null || PKGS+=(nodejs npm)
+
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
