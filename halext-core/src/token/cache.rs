@@ -18,6 +18,8 @@
 //!   of distinct tokens then costs an atomic swap instead of a hash and keeping claims alive; a
 //!   PHP worker's repeat visitor is cached from the second request on. A quick-key collision
 //!   only admits a token early (never unsafe: a hit still needs the full digest).
+//! * A lookup first reads the admission value of the token's slot: when it is another token's
+//!   quick key, the slot cannot hold this token and is not locked at all.
 //! * Direct-mapped: `capacity` slots (a power of two), the slot chosen by quick-key bits; a new
 //!   entry replaces the old one in its slot. Memory is bounded by `capacity` entries.
 //! * Each entry remembers the key-set generation it was verified with; after a JWKS refresh
@@ -107,6 +109,13 @@ impl VerifiedCache {
     /// The cached claims of `token` (whose quick key is `quick`), if it was verified under
     /// key-set `generation`. Computes the token's SHA-256 only when the quick key matches.
     pub fn get(&self, token: &[u8], quick: u64, generation: u64) -> Option<Claims> {
+        // An entry is only stored while `seen` holds its quick key, so a different `seen` value
+        // means a miss without touching (and locking) the slot: what a stream of new tokens
+        // pays is one load from the small `seen` array. (If another token took `seen` since,
+        // the entry is skipped until this token re-validates twice: a miss, never a false hit.)
+        if self.seen[self.index(quick)].load(Ordering::Relaxed) != quick {
+            return None;
+        }
         let (digest, claims) = {
             let slot = self.slot(quick).lock().unwrap_or_else(|p| p.into_inner());
             match slot.as_ref() {
@@ -180,6 +189,25 @@ mod tests {
         cache.insert(genuine, q(genuine), 1, &claims);
         assert_eq!(cache.get(genuine, q(genuine), 1), Some(claims));
         assert_eq!(cache.get(forged, q(forged), 1), None, "the SHA-256 decides");
+    }
+
+    #[test]
+    fn a_slot_taken_over_in_the_admission_filter_is_skipped_then_readmitted() {
+        let cache = VerifiedCache::new(4).unwrap();
+        let claims = parse_claims(br#"{"sub":"a"}"#, jsonwebtoken::Algorithm::HS256, None).unwrap();
+        let a = b"token-a".to_vec();
+        let b = (0..1000u32)
+            .map(|i| format!("token-b{i}").into_bytes())
+            .find(|b| cache.index(q(b)) == cache.index(q(&a)) && q(b) != q(&a))
+            .unwrap();
+        cache.insert(&a, q(&a), 1, &claims);
+        cache.insert(&a, q(&a), 1, &claims);
+        assert_eq!(cache.get(&a, q(&a), 1), Some(claims.clone()));
+        cache.insert(&b, q(&b), 1, &claims); // b's first sighting takes the admission value
+        assert_eq!(cache.get(&a, q(&a), 1), None, "skipped without locking the slot");
+        assert_eq!(cache.get(&b, q(&b), 1), None, "b is not stored yet");
+        cache.insert(&a, q(&a), 1, &claims);
+        assert_eq!(cache.get(&a, q(&a), 1), Some(claims), "a's entry is reachable again");
     }
 
     #[test]

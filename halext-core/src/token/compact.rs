@@ -29,11 +29,12 @@ pub(crate) struct Parts<'a> {
 /// non-empty. Five parts (JWE, RFC 7516) get their own message.
 pub(crate) fn split(token: &[u8]) -> Result<Parts<'_>, TokenError> {
     let three = || TokenError::malformed("expected 3 dot-separated parts");
-    let first = token.iter().position(|&b| b == b'.').ok_or_else(three)?;
-    let second = first + 1 + token[first + 1..].iter().position(|&b| b == b'.').ok_or_else(three)?;
+    // memchr: word-at-a-time/SIMD search instead of a byte loop (a Halext token is ≈150 bytes).
+    let first = memchr::memchr(b'.', token).ok_or_else(three)?;
+    let second = first + 1 + memchr::memchr(b'.', &token[first + 1..]).ok_or_else(three)?;
     let rest = &token[second + 1..];
-    if rest.contains(&b'.') {
-        let total = token.iter().filter(|&&c| c == b'.').count();
+    if memchr::memchr(b'.', rest).is_some() {
+        let total = memchr::memchr_iter(b'.', token).count();
         return Err(if total == 4 {
             TokenError::malformed("encrypted tokens (JWE, 5 parts) are not supported")
         } else {

@@ -1,8 +1,9 @@
 //! Verification keys: what a caller hands over ([`Key`]) and what the validator uses
 //! (`VerifyingKey`, `KeySet`), plus signature verification.
 //!
-//! HMAC keys are precomputed `aws_lc_rs::hmac::Key`s (the inner/outer pads are hashed once, at
-//! construction) and compared in constant time by `aws_lc_rs::hmac::verify`. RSA, ECDSA and
+//! HMAC keys are precomputed at construction (the inner/outer pads are hashed once): an
+//! `aws_lc_rs::hmac::Key` plus a reusable aws-lc context (`hmac_ctx.rs`, the per-call fast
+//! path); tags are compared in constant time. RSA, ECDSA and
 //! EdDSA signatures are verified by jsonwebtoken (`jsonwebtoken::crypto::verify`); their keys are
 //! checked once with aws-lc-rs when loaded, so a bad key fails at load time, not per token.
 
@@ -19,6 +20,7 @@ use jsonwebtoken::{Algorithm, AlgorithmFamily, DecodingKey};
 
 use super::compact::{Parts, alg_name, b64_decode_into};
 use super::error::TokenError;
+use super::hmac_ctx::ReusableHmac;
 use crate::Secret;
 
 /// Minimum HMAC secret length in bytes without `allow_short_secret` (RFC 7518 §3.2 asks for a
@@ -265,16 +267,38 @@ pub(crate) fn public_from_parts(kind: PublicKind, key: DecodingKey) -> Key {
     Key::public(kind, key)
 }
 
+/// One HMAC key: the aws-lc-rs key (pads precomputed) and, when aws-lc could key one, a
+/// reusable context that skips the per-call context copy ([`ReusableHmac`]).
+struct HmacKey {
+    key: hmac::Key,
+    reusable: Option<ReusableHmac>,
+}
+
+impl HmacKey {
+    fn new(alg: Algorithm, h: hmac::Algorithm, secret: &[u8]) -> Self {
+        HmacKey { key: hmac::Key::new(h, secret), reusable: ReusableHmac::new(alg, secret) }
+    }
+
+    /// Constant-time verification of `tag` over `data`: the reusable context when it is free,
+    /// `aws_lc_rs::hmac::verify` otherwise.
+    fn verify(&self, data: &[u8], tag: &[u8]) -> bool {
+        match self.reusable.as_ref().and_then(|r| r.verify(data, tag)) {
+            Some(ok) => ok,
+            None => hmac::verify(&self.key, data, tag).is_ok(),
+        }
+    }
+}
+
 /// HMAC keys with their pads precomputed, one per allowed HS algorithm.
 struct HmacKeys {
-    hs256: Option<hmac::Key>,
-    hs384: Option<hmac::Key>,
-    hs512: Option<hmac::Key>,
+    hs256: Option<HmacKey>,
+    hs384: Option<HmacKey>,
+    hs512: Option<HmacKey>,
 }
 
 impl HmacKeys {
     fn new(secret: &[u8], algs: AlgSet) -> Self {
-        let make = |a: Algorithm, h: hmac::Algorithm| algs.contains(a).then(|| hmac::Key::new(h, secret));
+        let make = |a: Algorithm, h: hmac::Algorithm| algs.contains(a).then(|| HmacKey::new(a, h, secret));
         HmacKeys {
             hs256: make(Algorithm::HS256, hmac::HMAC_SHA256),
             hs384: make(Algorithm::HS384, hmac::HMAC_SHA384),
@@ -327,7 +351,7 @@ impl VerifyingKey {
                 let mut sig = [0u8; 64];
                 match b64_decode_into(parts.signature, &mut sig) {
                     // A wrong length is not secret: only the comparison must be constant time.
-                    Some(n) if n == len => hmac::verify(key, parts.signing_input, &sig[..n]).is_ok(),
+                    Some(n) if n == len => key.verify(parts.signing_input, &sig[..n]),
                     _ => false,
                 }
             }

@@ -28,7 +28,8 @@
 //! | `registry.rs` | [`ValidatorRegistry`]: one shared validator per distinct options, bounded |
 //! | `compact.rs` | compact JWS splitting, base64url, the JOSE header |
 //! | `claims.rs` | [`Claims`], NumericDate rules |
-//! | `keys.rs` | [`Key`], key selection, signature verification (HMAC fast path) |
+//! | `keys.rs` | [`Key`], key selection, signature verification |
+//! | `hmac_ctx.rs` | the HMAC fast path: one reusable keyed aws-lc context per key |
 //! | `jwks.rs` / `remote.rs` | JWKS documents; JWKS URL cache, refresh, rate limit, single flight |
 //! | `cache.rs` | the bounded verified-token cache |
 //! | `clock.rs` | [`Clock`], [`SystemClock`], [`FixedClock`] |
@@ -43,6 +44,7 @@ mod compact;
 mod error;
 mod fingerprint;
 pub mod halext_format;
+mod hmac_ctx;
 mod inspect;
 mod jwks;
 mod keys;
