@@ -23,6 +23,7 @@ mod progress;
 use clap::Parser;
 
 fn main() -> std::process::ExitCode {
+    restore_default_sigpipe();
     let cli = cli::Cli::parse();
     init_logging(cli.verbose);
     let out = output::Output::new(cli.format);
@@ -66,4 +67,16 @@ fn init_logging(verbose: u8) {
         .with_writer(std::io::stderr)
         .without_time()
         .try_init();
+}
+
+/// `halext … | head`: like any Unix filter, end quietly when the reader closes the pipe. Rust
+/// ignores SIGPIPE so `println!` would panic on the broken pipe instead; the default action
+/// ends the process at the write (a migration's writes are transactional, so nothing is half
+/// written: see docs/migration.md).
+fn restore_default_sigpipe() {
+    // SAFETY: called first in `main`, before any other thread exists; SIG_DFL is a valid
+    // disposition for SIGPIPE.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
 }

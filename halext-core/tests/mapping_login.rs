@@ -204,6 +204,23 @@ async fn conflicts_and_skips_do_not_migrate() {
 }
 
 #[tokio::test]
+async fn a_planned_name_edited_into_an_email_is_never_registered() {
+    let w = world("map_login_edited").await;
+    let m = w.migrator(LoginPolicy::default());
+    // An operator links obrien by hand to a name shaped like someone else's mailbox, then
+    // unlinks: the row is planned again with that name (unlink keeps the row's name).
+    w.store.link("acmlm", 10, "ops@example.com", None, LinkMethod::Manual, None, "typo").await.expect("link");
+    w.store.unlink("acmlm", 10, "undo").await.expect("unlink");
+    assert_eq!(w.status("acmlm", 10).await.1.as_deref(), Some("ops@example.com"));
+    // The login refuses to register it (Halext's /token tries usernames before emails: such an
+    // account would shadow that mailbox) and says an operator must re-plan it.
+    let e = m.login("acmlm", "obrien", &pw("o'brien \"q\"")).await.expect_err("refused");
+    assert_eq!(e.code(), Code::MigrationConflict);
+    assert!(e.to_string().contains("re-plan"), "{e}");
+    assert_eq!(w.halext.count(), 0, "nothing registered");
+}
+
+#[tokio::test]
 async fn halext_down_fails_or_falls_back_to_legacy_only() {
     let w = world("map_login_down").await;
     w.halext.down.store(true, Ordering::SeqCst);

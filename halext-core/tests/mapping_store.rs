@@ -180,7 +180,7 @@ async fn links_conflict_unless_manual_and_unlink_goes_back_to_planned() {
 }
 
 #[tokio::test]
-async fn lookups_both_ways_are_cached_and_invalidated_by_own_writes() {
+async fn only_linked_lookups_are_cached_and_other_processes_links_are_seen_at_once() {
     let (store, dsn) = store("map_lookup").await;
     store
         .upsert_planned(
@@ -193,12 +193,11 @@ async fn lookups_both_ways_are_cached_and_invalidated_by_own_writes() {
         )
         .await
         .expect("up");
-    assert!(store.resolve_cached("acmlm", 1).is_none());
     let m = store.resolve("acmlm", 1).await.expect("q").expect("row");
     assert_eq!(m.halext_username.as_deref(), Some("alice"));
-    assert!(matches!(store.resolve_cached("acmlm", 1), Some(Some(_))));
+    assert!(store.resolve_cached("acmlm", 1).is_none(), "a planned row is not cached");
     assert!(store.resolve("acmlm", 404).await.expect("q").is_none());
-    assert!(matches!(store.resolve_cached("acmlm", 404), Some(None)), "negative answers are cached");
+    assert!(store.resolve_cached("acmlm", 404).is_none(), "no row is not cached");
 
     // Reverse lookup is byte-exact (Halext is case-sensitive); the key lookup is not.
     let keys = store.resolve_halext("alice").await.expect("rev");
@@ -207,22 +206,50 @@ async fn lookups_both_ways_are_cached_and_invalidated_by_own_writes() {
     assert_eq!(store.resolve_halext("ALICE").await.expect("rev").len(), 0);
     assert_eq!(store.find_by_username_key("ALICE").await.expect("key").len(), 3);
 
-    // Another process's write is not seen until the entry expires...
+    // Another process (a PHP-FPM worker) links accounts: seen at once, both ways, because
+    // "not linked yet" is never served from the cache (an app would create a second account).
     let mut c = raw(&dsn).await;
-    c.query_drop("UPDATE halext_user_map SET halext_username = 'changed' WHERE site = 'acmlm'")
+    c.query_drop(
+        "UPDATE halext_user_map SET status = 'linked', link_method = 'login', halext_user_id = 7 \
+         WHERE site = 'acmlm' AND legacy_id = 1",
+    )
+    .await
+    .expect("upd");
+    let m = store.resolve("acmlm", 1).await.expect("q").expect("row");
+    assert_eq!((m.status, m.halext_user_id), (MappingStatus::Linked, Some(7)));
+    assert!(store.resolve_cached("acmlm", 1).is_some(), "a linked row is cached");
+    c.query_drop(
+        "INSERT INTO halext_user_map (site, legacy_id, halext_username, halext_username_key, status, \
+         link_method, created_at, updated_at) VALUES ('wp', 9, 'alice', 'alice', 'linked', 'login', NOW(), NOW())",
+    )
         .await
-        .expect("upd");
+        .expect("ins");
+    assert!(
+        store
+            .resolve_halext("alice")
+            .await
+            .expect("rev")
+            .iter()
+            .any(|k| &*k.site == "wp" && k.legacy_id == 9)
+    );
+    assert_eq!(store.resolve("wp", 9).await.expect("q").expect("row").status, MappingStatus::Linked);
+
+    // A linked row changed by another process (an operator's unlink) is seen after the TTL;
+    // this process's own writes invalidate at once.
+    c.query_drop(
+        "UPDATE halext_user_map SET halext_username = 'changed' WHERE site = 'acmlm' AND legacy_id = 1",
+    )
+    .await
+    .expect("upd");
     assert_eq!(
         store.resolve("acmlm", 1).await.expect("q").expect("row").halext_username.as_deref(),
-        Some("alice")
+        Some("alice"),
+        "served from the cache within the TTL"
     );
-    // ...but this process's own writes invalidate at once, both ways.
-    store.link("acmlm", 1, "alice", Some(1), LinkMethod::Login, None, "login").await.expect("link");
-    let m = store.resolve("acmlm", 1).await.expect("q").expect("row");
-    assert_eq!((m.status, m.halext_user_id), (MappingStatus::Linked, Some(1)));
-    assert!(store.resolve_halext("alice").await.expect("rev").iter().any(|k| &*k.site == "acmlm"));
+    store.unlink("acmlm", 1, "test").await.expect("unlink");
+    assert_ne!(store.resolve("acmlm", 1).await.expect("q").expect("row").status, MappingStatus::Linked);
     store.link("acmlm", 404, "new", None, LinkMethod::Manual, None, "").await.expect("link");
-    assert!(store.resolve("acmlm", 404).await.expect("q").is_some(), "negative entry invalidated");
+    assert!(store.resolve("acmlm", 404).await.expect("q").is_some());
 }
 
 #[tokio::test]

@@ -375,7 +375,7 @@ describe('Halext sign-in (PHP with the extension, Halext test server)', () => {
       await login(page, env.halextWp, NOEMAIL.username, NOEMAIL.password);
       assert.equal(await loginError(page), '');
       const rest = await restAsBrowser(page, env.halextWp, '/halext/v1/me');
-      assert.equal(rest.body.wordpress_user_id, 7);
+      assert.equal(rest.body.wordpress_user_id, 7, JSON.stringify(rest));
     });
   });
 

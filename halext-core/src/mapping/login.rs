@@ -23,7 +23,7 @@ use super::error::{BlockReason, MigrationError};
 use super::halext::{HalextAccounts, HalextAuthError, HalextSession, NewAccount};
 use super::model::{LinkMethod, Mapping, MappingStatus};
 use super::normalize::{
-    derive_username, normalize_email, placeholder_email, suffixed_username, username_key,
+    check_username, derive_username, normalize_email, placeholder_email, suffixed_username, username_key,
 };
 use super::store::MappingStore;
 use crate::legacy::{AccountState, LegacySite, LegacyUser};
@@ -417,9 +417,21 @@ impl LoginMigrator {
                 return Ok(self.result(LoginOutcome::NotMigrated, user, None, None));
             }
             Some(m) => Target::Planned {
-                username: m.halext_username.clone().ok_or_else(|| {
-                    MigrationError::Internal(format!("{site}:{} is planned without a username", user.id))
-                })?,
+                username: {
+                    let username = m.halext_username.clone().ok_or_else(|| {
+                        MigrationError::Internal(format!("{site}:{} is planned without a username", user.id))
+                    })?;
+                    // The row may have been edited since the planner checked it (a manual link
+                    // then an unlink keeps the operator's name): never register a name the
+                    // planner would refuse (an email address as a username shadows that mailbox).
+                    check_username(&username).map_err(|why| MigrationError::Conflict {
+                        detail: format!(
+                            "{site}:{}: the planned Halext username {why}; an operator must re-plan it",
+                            user.id
+                        ),
+                    })?;
+                    username
+                },
                 email: m.halext_email.clone().unwrap_or_else(|| placeholder_email(site, user.id)),
                 full_name: m.full_name.clone(),
             },

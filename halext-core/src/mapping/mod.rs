@@ -3,7 +3,7 @@
 //! | piece | file | what |
 //! | --- | --- | --- |
 //! | rules | [`normalize`] | email normalisation, the Halext username rule, the case-insensitive name key |
-//! | store | [`store`] | the `halext_user_map` table, cached lookups both ways, links, advisory locks |
+//! | store | [`store`] | the `halext_user_map` table, lookups (linked rows cached per process), links, advisory locks |
 //! | planner | [`plan`] | read every site, merge identities, derive usernames, resolve collisions, report |
 //! | apply | [`apply`] | write a plan into the store in resumable batches |
 //! | Halext | [`halext`] | the [`halext::HalextAccounts`] trait login and registration talk to |

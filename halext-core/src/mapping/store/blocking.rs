@@ -65,7 +65,7 @@ impl BlockingMappingStore {
     /// As [`MappingStore::resolve`].
     pub fn resolve(&self, site: &str, legacy_id: u64) -> Result<Option<Arc<Mapping>>, MigrationError> {
         if let Some(hit) = self.inner.resolve_cached(site, legacy_id) {
-            return Ok(hit);
+            return Ok(Some(hit));
         }
         block_on(self.inner.resolve(site, legacy_id)).map_err(MigrationError::runtime)?
     }

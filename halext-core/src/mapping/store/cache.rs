@@ -1,14 +1,19 @@
-//! The store's per-process lookup cache, both ways, bounded and with a time-to-live.
+//! The store's per-process lookup cache: (site, legacy id) → a **linked** mapping, bounded and
+//! with a time-to-live.
 //!
-//! Forward: (site, legacy id) → the mapping, or "no mapping" (negative entries are cached
-//! too, so a page that resolves an unmapped user does not hit the database every time).
-//! Reverse: Halext username → the (site, legacy id) keys mapped to it.
+//! Only `linked` rows are cached. Every other answer — no row, `planned`, `conflict`,
+//! `skipped` — can turn into a link at any moment in another process (another PHP-FPM worker
+//! migrating the user at their login), and apps act on it: a plugin that sees "not linked"
+//! creates or links a local account. So those answers are always read from the database, and a
+//! link made by another worker is seen at once. A linked row only changes by an operator's
+//! unlink or rollback; other processes see that within the TTL (this process at once).
 //!
-//! Entries written by *this* process are invalidated on write. Writes by other processes
-//! (another PHP-FPM worker migrating a user) become visible after at most the TTL; decisions
-//! that must be exact (login-time migration, link) always read the database, never this cache.
+//! Reverse lookups (Halext username → legacy accounts) decide which local account a Halext
+//! login lands on and are not cached at all (they run at login, not on every request).
+//!
+//! Decisions that must be exact (login-time migration, link) always read the database.
 
-use super::super::model::{Mapping, MappingKey};
+use super::super::model::{Mapping, MappingStatus};
 use lru::LruCache;
 use std::num::NonZeroUsize;
 use std::sync::Arc;
@@ -19,22 +24,24 @@ struct Entry<T> {
     value: T,
 }
 
-/// Cached answer of a forward lookup: `Some(mapping)` or `None` (no row).
+/// Answer of a forward lookup: `Some(mapping)` or `None` (no row). Only linked mappings are
+/// kept.
 pub(crate) type Forward = Option<Arc<Mapping>>;
 
 pub(crate) struct Cache {
     ttl: Duration,
     /// Site names seen by this process, interned so the forward key is two integers.
     sites: Vec<Arc<str>>,
-    fwd: Option<LruCache<(u32, u64), Entry<Forward>>>,
-    rev: Option<LruCache<String, Entry<Arc<[MappingKey]>>>>,
+    fwd: Option<LruCache<ForwardKey, Entry<Arc<Mapping>>>>,
 }
 
+/// (interned site index, legacy id).
+type ForwardKey = (u32, u64);
+
 impl Cache {
-    /// A cache holding at most `capacity` entries each way (0 disables it).
+    /// A cache holding at most `capacity` linked mappings (0 disables it).
     pub(crate) fn new(capacity: usize, ttl: Duration) -> Self {
-        let cap = NonZeroUsize::new(capacity);
-        Cache { ttl, sites: Vec::new(), fwd: cap.map(LruCache::new), rev: cap.map(LruCache::new) }
+        Cache { ttl, sites: Vec::new(), fwd: NonZeroUsize::new(capacity).map(LruCache::new) }
     }
 
     fn site_index(&self, site: &str) -> Option<u32> {
@@ -57,13 +64,14 @@ impl Cache {
         Arc::clone(&self.sites[i])
     }
 
-    /// `Some(answer)` on a fresh hit, `None` on a miss or an expired entry.
-    pub(crate) fn get(&mut self, site: &str, legacy_id: u64) -> Option<Forward> {
+    /// The linked mapping on a fresh hit; `None` on a miss or an expired entry (ask the
+    /// database).
+    pub(crate) fn get(&mut self, site: &str, legacy_id: u64) -> Option<Arc<Mapping>> {
         let ttl = self.ttl;
         let s = self.site_index(site)?;
         let fwd = self.fwd.as_mut()?;
         match fwd.get(&(s, legacy_id)) {
-            Some(e) if e.at.elapsed() < ttl => Some(e.value.clone()),
+            Some(e) if e.at.elapsed() < ttl => Some(Arc::clone(&e.value)),
             Some(_) => {
                 fwd.pop(&(s, legacy_id));
                 None
@@ -72,43 +80,29 @@ impl Cache {
         }
     }
 
-    pub(crate) fn put(&mut self, site: &str, legacy_id: u64, value: Forward) {
+    /// Records what the database answered: a linked mapping is kept, anything else only
+    /// drops what was cached for the account (see the module docs).
+    pub(crate) fn put(&mut self, site: &str, legacy_id: u64, value: &Forward) {
         if self.fwd.is_none() {
             return;
         }
         let s = self.site_index_or_insert(site);
         if let Some(fwd) = self.fwd.as_mut() {
-            fwd.put((s, legacy_id), Entry { at: Instant::now(), value });
-        }
-    }
-
-    pub(crate) fn get_rev(&mut self, username: &str) -> Option<Arc<[MappingKey]>> {
-        let ttl = self.ttl;
-        let rev = self.rev.as_mut()?;
-        match rev.get(username) {
-            Some(e) if e.at.elapsed() < ttl => Some(Arc::clone(&e.value)),
-            Some(_) => {
-                rev.pop(username);
-                None
+            match value {
+                Some(m) if m.status == MappingStatus::Linked => {
+                    fwd.put((s, legacy_id), Entry { at: Instant::now(), value: Arc::clone(m) });
+                }
+                _ => {
+                    fwd.pop(&(s, legacy_id));
+                }
             }
-            None => None,
         }
     }
 
-    pub(crate) fn put_rev(&mut self, username: &str, keys: Arc<[MappingKey]>) {
-        if let Some(rev) = self.rev.as_mut() {
-            rev.put(username.to_owned(), Entry { at: Instant::now(), value: keys });
-        }
-    }
-
-    /// Forgets what this process knows about one account (and every reverse entry, since
-    /// the account's old and new usernames are both affected).
+    /// Forgets what this process knows about one account.
     pub(crate) fn invalidate(&mut self, site: &str, legacy_id: u64) {
         if let (Some(s), Some(fwd)) = (self.site_index(site), self.fwd.as_mut()) {
             fwd.pop(&(s, legacy_id));
-        }
-        if let Some(rev) = self.rev.as_mut() {
-            rev.clear();
         }
     }
 
@@ -117,18 +111,15 @@ impl Cache {
         if let Some(fwd) = self.fwd.as_mut() {
             fwd.clear();
         }
-        if let Some(rev) = self.rev.as_mut() {
-            rev.clear();
-        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::mapping::model::{LinkMethod, MappingStatus};
+    use crate::mapping::model::LinkMethod;
 
-    fn mapping(site: &str, id: u64) -> Arc<Mapping> {
+    fn mapping(site: &str, id: u64, status: MappingStatus) -> Arc<Mapping> {
         Arc::new(Mapping {
             site: Arc::from(site),
             legacy_id: id,
@@ -136,7 +127,7 @@ mod tests {
             halext_user_id: None,
             halext_email: None,
             full_name: None,
-            status: MappingStatus::Planned,
+            status,
             link_method: LinkMethod::Plan,
             reason: String::new(),
             plan_run: None,
@@ -147,33 +138,38 @@ mod tests {
     }
 
     #[test]
-    fn bounded_both_ways_and_invalidated() {
+    fn only_linked_rows_are_kept_bounded_and_invalidated() {
         let mut c = Cache::new(2, Duration::from_secs(60));
-        c.put("a", 1, Some(mapping("a", 1)));
-        c.put("a", 2, None);
-        assert!(matches!(c.get("a", 1), Some(Some(_))));
-        assert!(matches!(c.get("a", 2), Some(None)));
-        c.put("b", 3, None); // evicts the least recently used: ("a", 1)
+        c.put("a", 1, &Some(mapping("a", 1, MappingStatus::Linked)));
+        c.put("a", 2, &Some(mapping("a", 2, MappingStatus::Planned)));
+        c.put("a", 3, &None);
+        assert!(c.get("a", 1).is_some());
+        assert!(c.get("a", 2).is_none(), "planned can become linked in another process");
+        assert!(c.get("a", 3).is_none(), "no row can become a row in another process");
+        // The database now says "planned" for a linked row (an operator unlinked it): dropped.
+        c.put("a", 1, &Some(mapping("a", 1, MappingStatus::Planned)));
         assert!(c.get("a", 1).is_none());
+        c.put("a", 1, &Some(mapping("a", 1, MappingStatus::Linked)));
+        c.put("a", 4, &Some(mapping("a", 4, MappingStatus::Linked)));
+        c.put("b", 5, &Some(mapping("b", 5, MappingStatus::Linked))); // evicts ("a", 1)
+        assert!(c.get("a", 1).is_none());
+        assert!(c.get("a", 4).is_some());
         assert!(c.get("unknown-site", 1).is_none());
-        c.put_rev("alice", Arc::from(vec![]));
-        assert!(c.get_rev("alice").is_some());
-        c.invalidate("a", 2);
-        assert!(c.get("a", 2).is_none());
-        assert!(c.get_rev("alice").is_none());
+        c.invalidate("a", 4);
+        assert!(c.get("a", 4).is_none());
     }
 
     #[test]
     fn entries_expire() {
         let mut c = Cache::new(8, Duration::ZERO);
-        c.put("a", 1, None);
+        c.put("a", 1, &Some(mapping("a", 1, MappingStatus::Linked)));
         assert!(c.get("a", 1).is_none());
     }
 
     #[test]
     fn zero_capacity_disables() {
         let mut c = Cache::new(0, Duration::from_secs(60));
-        c.put("a", 1, None);
+        c.put("a", 1, &Some(mapping("a", 1, MappingStatus::Linked)));
         assert!(c.get("a", 1).is_none());
     }
 }

@@ -202,24 +202,23 @@ impl MappingStore {
         self.cache.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// The cached answer for (site, legacy id), without I/O: `Some(Some(m))` mapped,
-    /// `Some(None)` known unmapped, `None` not cached (or expired).
-    pub fn resolve_cached(&self, site: &str, legacy_id: u64) -> Option<Option<Arc<Mapping>>> {
+    /// The cached **linked** mapping of (site, legacy id), without I/O; `None` when it is not
+    /// cached (expired, or not linked: only linked rows are cached, see `store/cache.rs`).
+    pub fn resolve_cached(&self, site: &str, legacy_id: u64) -> Option<Arc<Mapping>> {
         self.cache().get(site, legacy_id)
     }
 
-    /// The mapping of a legacy account, from the cache or with one point lookup.
-    /// `Ok(None)` when the account has no row.
+    /// The mapping of a legacy account: from this process's cache when it is linked and was
+    /// read less than the cache TTL ago, else with one point lookup (so "not linked yet" is
+    /// always current). `Ok(None)` when the account has no row.
     ///
     /// # Errors
     /// [`MigrationError::Store`] on a database error.
     pub async fn resolve(&self, site: &str, legacy_id: u64) -> Result<Option<Arc<Mapping>>, MigrationError> {
         if let Some(hit) = self.resolve_cached(site, legacy_id) {
-            return Ok(hit);
+            return Ok(Some(hit));
         }
-        let found = self.resolve_fresh(site, legacy_id).await?;
-        self.cache().put(site, legacy_id, found.clone());
-        Ok(found)
+        self.resolve_fresh(site, legacy_id).await
     }
 
     /// Like [`MappingStore::resolve`] but always asks the database (and refreshes the cache).
@@ -236,26 +235,23 @@ impl MappingStore {
             Some(r) => Some(Arc::new(self.row_to_mapping(r)?)),
             None => None,
         };
-        self.cache().put(site, legacy_id, found.clone());
+        self.cache().put(site, legacy_id, &found);
         Ok(found)
     }
 
     /// The legacy accounts mapped (planned or linked) to this exact Halext username
-    /// (byte-exact, like Halext), sorted by site and id. Cached.
+    /// (byte-exact, like Halext), sorted by site and id. Always read from the database (it
+    /// decides which local account a login lands on: see `store/cache.rs`).
     ///
     /// # Errors
     /// [`MigrationError::Store`] on a database error.
     pub async fn resolve_halext(&self, username: &str) -> Result<ReverseMapping, MigrationError> {
-        if let Some(hit) = self.cache().get_rev(username) {
-            return Ok(hit);
-        }
         let rows: Vec<(String, u64)> =
             self.fast_exec(&self.sql.reverse, (username_key(username), username)).await?;
         let keys: ReverseMapping = {
             let mut c = self.cache();
             rows.into_iter().map(|(s, id)| MappingKey { site: c.intern(&s), legacy_id: id }).collect()
         };
-        self.cache().put_rev(username, Arc::clone(&keys));
         Ok(keys)
     }
 
