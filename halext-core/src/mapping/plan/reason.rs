@@ -17,7 +17,8 @@ pub enum HashNote {
     Md5,
     /// No stored hash: the account cannot log in, so it can never migrate by itself.
     Missing,
-    /// Unusable: a bcrypt string cut short by a narrow column, or md5 of the empty string.
+    /// Unusable: a bcrypt string cut short by a narrow column, md5 of the empty string, or a
+    /// value no supported scheme recognises (`legacy::password::detect` fails).
     Unusable,
 }
 
@@ -33,13 +34,12 @@ impl HashNote {
         if h.len() == 32 && h.bytes().all(|b| b.is_ascii_hexdigit()) {
             return HashNote::Md5;
         }
-        let bcrypt = h.strip_prefix("$wp").unwrap_or(h);
-        if (bcrypt.starts_with("$2y$") || bcrypt.starts_with("$2a$") || bcrypt.starts_with("$2b$"))
-            && bcrypt.len() != 60
-        {
-            return HashNote::Unusable;
+        // Every other scheme is checked by the same parser login-time verification uses: a
+        // value it does not recognise (`zz`, a cut-off phpass) can never verify a password.
+        match crate::legacy::password::detect(h) {
+            Ok(_) => HashNote::Usable,
+            Err(_) => HashNote::Unusable,
         }
-        HashNote::Usable
     }
 }
 
@@ -197,7 +197,7 @@ impl fmt::Display for Reason {
             }
             Reason::NoPasswordHash => f.write_str("no password hash: cannot migrate at login"),
             Reason::UnusableHash => {
-                f.write_str("unusable password hash (truncated or empty-password): cannot migrate at login")
+                f.write_str("unusable password hash (truncated, empty-password or unknown format): cannot migrate at login")
             }
             Reason::LegacyAdmin => f.write_str("legacy administrator (not an admin on Halext)"),
         }
@@ -224,5 +224,7 @@ mod tests {
         );
         assert_eq!(HashNote::classify(None), HashNote::Missing);
         assert_eq!(HashNote::classify(Some("  ")), HashNote::Missing);
+        assert_eq!(HashNote::classify(Some("zz")), HashNote::Unusable, "no scheme recognises it");
+        assert_eq!(HashNote::classify(Some("$P$BBcGN.qvZ6rIjsjE6")), HashNote::Unusable, "cut-off phpass");
     }
 }
