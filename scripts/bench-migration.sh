@@ -214,7 +214,8 @@ echo "== migration (b): halext migrate plan (read + merge + decide), the same $N
 "$TIME" -v -o "$WORK/plan.time" "$HALEXT" migrate plan --config "$WORK/halext.toml" \
   > "$WORK/plan.out" 2> "$WORK/plan.err" || { cat "$WORK/plan.err"; exit 1; }
 grep -E '^(read|planned) ' "$WORK/plan.err" || true
-head -n 6 "$WORK/plan.out"
+# The summary up to the per-row conflict list (counts, per site, reasons).
+sed -n '/^conflicts/q; p' "$WORK/plan.out"
 plan_s=$(wall_s "$WORK/plan.time"); plan_mib=$(peak_mib "$WORK/plan.time")
 echo "plan: $N rows in $plan_s s = $(rate "$N" "$plan_s") rows/s (whole process), peak RSS $plan_mib MiB"
 
