@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # `make bench`, migration section (called by scripts/bench.sh; runnable alone):
 #
-#   scripts/bench-migration.sh [--quick] [--keep]
+#   scripts/bench-migration.sh [--quick] [--keep] [--work DIR]
+#
+# --keep keeps the generated databases; --work DIR writes the configuration (halext.toml, the
+# DSN files) and the outputs to DIR and keeps it, so `halext migrate plan --config DIR/halext.toml`
+# can be rerun on the kept databases.
 #
 # 1. Generates N legacy users (default 1,000,000; --quick 60,000) in the throwaway MariaDB,
 #    about a third per profile, server-side with the SEQUENCE engine:
@@ -28,12 +32,15 @@ cd "$(dirname "$0")/.."
 
 QUICK=0
 KEEP=0
-for a in "$@"; do
-  case "$a" in
+WORK=
+while [ $# -gt 0 ]; do
+  case "$1" in
     --quick) QUICK=1 ;;
     --keep) KEEP=1 ;;
-    *) echo "usage: $0 [--quick] [--keep]" >&2; exit 2 ;;
+    --work) [ $# -ge 2 ] || { echo "$0: --work needs a directory" >&2; exit 2; }; WORK="$2"; shift ;;
+    *) echo "usage: $0 [--quick] [--keep] [--work DIR]" >&2; exit 2 ;;
   esac
+  shift
 done
 N=1000000
 [ $QUICK = 1 ] && N=60000
@@ -53,9 +60,16 @@ PORT="$HALEXT_TEST_MYSQL_PORT"
 BASE="mysql://halext:halext@127.0.0.1:$PORT"
 sql() { scripts/mariadb.sh sql "$@"; }
 
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/halext-bench-migration.XXXXXX")"
+KEEP_WORK=1
+if [ -z "$WORK" ]; then
+  WORK="$(mktemp -d "${TMPDIR:-/tmp}/halext-bench-migration.XXXXXX")"
+  KEEP_WORK=0
+else
+  mkdir -p "$WORK"
+  WORK="$(cd "$WORK" && pwd)"
+fi
 cleanup() {
-  rm -rf "$WORK"
+  [ $KEEP_WORK = 1 ] || rm -rf "$WORK"
   if [ $KEEP = 0 ]; then
     sql -e "DROP DATABASE IF EXISTS bench_acmlm; DROP DATABASE IF EXISTS bench_wordpress;
             DROP DATABASE IF EXISTS bench_social; DROP DATABASE IF EXISTS bench_map;" || true
@@ -200,7 +214,8 @@ echo "== migration (b): halext migrate plan (read + merge + decide), the same $N
 "$TIME" -v -o "$WORK/plan.time" "$HALEXT" migrate plan --config "$WORK/halext.toml" \
   > "$WORK/plan.out" 2> "$WORK/plan.err" || { cat "$WORK/plan.err"; exit 1; }
 grep -E '^(read|planned) ' "$WORK/plan.err" || true
-head -n 6 "$WORK/plan.out"
+# The summary up to the per-row conflict list (counts, per site, reasons).
+sed -n '/^conflicts/q; p' "$WORK/plan.out"
 plan_s=$(wall_s "$WORK/plan.time"); plan_mib=$(peak_mib "$WORK/plan.time")
 echo "plan: $N rows in $plan_s s = $(rate "$N" "$plan_s") rows/s (whole process), peak RSS $plan_mib MiB"
 

@@ -133,3 +133,18 @@ async fn the_first_meta_row_wins_like_get_user_meta() {
     assert!(site.get_by_id(3).await.expect("q").expect("row").is_admin);
     assert!(site.find_for_login("admin").await.expect("q")[0].is_admin);
 }
+
+#[tokio::test]
+async fn full_reads_merge_meta_like_lookups() {
+    let db = common::fresh_database("wp_orphan", &[FIXTURE, "tests/data/legacy-wordpress-orphan-meta.sql"]);
+    let site = site(&db, "wp_");
+    let users = read_all(&site).await;
+    assert_eq!(users.keys().copied().collect::<Vec<_>>(), vec![1, 2, 3, 4, 7, 9, 10, 11, 12]);
+    assert_eq!(users.values().filter(|u| u.is_admin).map(|u| u.id).collect::<Vec<_>>(), vec![1]);
+    assert_eq!(users[&2].last_seen_at, Some(1_748_000_000), "the NULL row gives way to the next");
+    // The merged stream (pages of 2) and the per-row lookup agree on every user.
+    for (id, user) in &users {
+        let looked_up = site.get_by_id(*id).await.expect("q").expect("row");
+        assert_eq!(&looked_up, user, "user {id}");
+    }
+}

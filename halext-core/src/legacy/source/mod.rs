@@ -298,7 +298,7 @@ impl MysqlSite {
             .map(|row| row.unwrap_raw().into_iter().map(|v| v.unwrap_or(Value::NULL)).collect())
             .collect();
         if let Some(meta) = &layout.meta {
-            wpmeta::attach(self, &mut conn, meta, &mut batch, wpmeta::Ids::List).await?;
+            wpmeta::attach(self, &mut conn, meta, &mut batch).await?;
         }
         batch
             .into_iter()

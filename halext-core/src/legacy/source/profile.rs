@@ -398,15 +398,27 @@ pub(crate) struct MetaQuery {
 }
 
 impl MetaQuery {
-    /// `umeta_id, user_id, meta_key, meta_value` of the capabilities and session tokens of the
-    /// users whose id satisfies `cond` (`BETWEEN a AND b` for a page, `IN (…)` for a lookup;
-    /// integers we produce). The caller keeps the lowest `umeta_id` per user and key, which is
-    /// what `get_user_meta($id, $key, true)` returns; leaving the order to the client avoids a
-    /// server-side sort (half the query time). Both keys are checked identifiers.
+    /// `user_id, umeta_id, meta_key, meta_value` of the capabilities and session tokens of
+    /// the users whose id satisfies `cond` (`IN (…)` of integers we produce: a lookup). The
+    /// caller keeps the lowest `umeta_id` per user and key, which is what
+    /// `get_user_meta($id, $key, true)` returns; leaving the order to the client avoids a
+    /// server-side sort. Both keys are checked identifiers.
     pub(crate) fn sql(&self, cond: &str) -> String {
         format!(
-            "SELECT umeta_id, user_id, meta_key, meta_value FROM `{}` WHERE user_id {cond} \
+            "SELECT user_id, umeta_id, meta_key, meta_value FROM `{}` WHERE user_id {cond} \
              AND meta_key IN ('{}', 'session_tokens')",
+            self.table, self.capabilities_key
+        )
+    }
+
+    /// The same columns for every user, ordered by `user_id, umeta_id`, for a full read
+    /// merged with the keyset pages (`super::wpmeta::MetaStream`). With only the key
+    /// condition, the server reads the few rows through the `meta_key` index and sorts them
+    /// once, instead of reading every meta row of every user through the `user_id` index.
+    pub(crate) fn stream_sql(&self) -> String {
+        format!(
+            "SELECT user_id, umeta_id, meta_key, meta_value FROM `{}` \
+             WHERE meta_key IN ('{}', 'session_tokens') ORDER BY user_id, umeta_id",
             self.table, self.capabilities_key
         )
     }
@@ -459,6 +471,9 @@ mod tests {
         let meta = layout.meta.as_ref().expect("usermeta present");
         assert!(meta.sql("IN (1, 2)").contains("FROM `wp_usermeta` WHERE user_id IN (1, 2)"));
         assert!(meta.sql("IN (1)").contains("'wp_capabilities'"));
+        assert!(meta.stream_sql().ends_with(
+            "FROM `wp_usermeta` WHERE meta_key IN ('wp_capabilities', 'session_tokens') ORDER BY user_id, umeta_id"
+        ));
         let mut multi = single.to_vec();
         multi.extend(["spam", "deleted"]);
         let layout = spec.layout(&site, &present(&multi), false).expect("layout");

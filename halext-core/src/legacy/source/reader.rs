@@ -2,9 +2,10 @@
 //!
 //! Each page is `SELECT … WHERE id > <last id> ORDER BY id LIMIT <batch_size>` over the text
 //! protocol on one connection held for the whole read (no prepared statement, no pool round
-//! trip per page); WordPress pages then read their usermeta in one more query. Memory is one
-//! page of rows; column buffers are moved into the [`LegacyUser`] strings without copying when
-//! they already are UTF-8.
+//! trip per page); WordPress pages are merged with one usermeta stream read on a second
+//! connection ([`wpmeta::MetaStream`]). Memory is one page of rows (plus a few chunks of meta
+//! rows); column buffers are moved into the [`LegacyUser`] strings without copying when they
+//! already are UTF-8.
 
 use std::sync::Arc;
 
@@ -21,6 +22,8 @@ use crate::legacy::{BoxFuture, LegacyUser, UserSource};
 pub struct MysqlUserSource {
     site: MysqlSite,
     conn: Option<Conn>,
+    /// WordPress: the usermeta rows, streamed in user id order (started with the first page).
+    meta: Option<wpmeta::MetaStream>,
     /// The raw id of the last row read (the keyset cursor), `None` before the first page.
     after: Option<i128>,
     done: bool,
@@ -41,7 +44,15 @@ impl std::fmt::Debug for MysqlUserSource {
 
 impl MysqlUserSource {
     pub(super) fn new(site: MysqlSite) -> Self {
-        MysqlUserSource { site, conn: None, after: None, done: false, rejected: Vec::new(), rows_read: 0 }
+        MysqlUserSource {
+            site,
+            conn: None,
+            meta: None,
+            after: None,
+            done: false,
+            rejected: Vec::new(),
+            rows_read: 0,
+        }
     }
 
     /// Rows read so far (decoded and rejected).
@@ -52,8 +63,10 @@ impl MysqlUserSource {
     async fn read_page(&mut self) -> Result<Option<Vec<LegacyUser>>, LegacyError> {
         let result = self.read_page_inner().await;
         if matches!(result, Err(LegacyError::Database { .. })) {
-            // The connection may be broken; a retry starts from the same cursor on a new one.
+            // The connection may be broken; a retry starts from the same cursor on a new one
+            // (and a new meta stream, whose rows up to the cursor the merge skips).
             self.conn = None;
+            self.meta = None;
         }
         result
     }
@@ -66,7 +79,12 @@ impl MysqlUserSource {
         loop {
             if self.done {
                 self.conn = None;
+                self.meta = None;
                 return Ok(None);
+            }
+            if let (Some(meta), None) = (&layout.meta, &self.meta) {
+                // Started before the page query so that the server sorts while pages are read.
+                self.meta = Some(wpmeta::MetaStream::start(&site, meta));
             }
             let conn = match &mut self.conn {
                 Some(c) => c,
@@ -95,6 +113,7 @@ impl MysqlUserSource {
             if let Some(reason) = unpageable {
                 self.done = true;
                 self.conn = None;
+                self.meta = None;
                 return Err(LegacyError::Schema {
                     site: Arc::clone(&inner.name),
                     table: inner.spec.table.clone(),
@@ -102,8 +121,8 @@ impl MysqlUserSource {
                 });
             }
             let n = raw.len();
-            if let Some(meta) = &layout.meta {
-                wpmeta::attach(&site, conn, meta, &mut raw, wpmeta::Ids::Range).await?;
+            if let Some(meta) = &mut self.meta {
+                meta.attach(&mut raw).await?;
             }
             self.after = after;
             self.rows_read += n as u64;
@@ -115,6 +134,7 @@ impl MysqlUserSource {
                         BadRowPolicy::Stop => {
                             self.done = true;
                             self.conn = None;
+                            self.meta = None;
                             return Err(LegacyError::Decode(rejected));
                         }
                         BadRowPolicy::Report => {

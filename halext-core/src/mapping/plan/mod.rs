@@ -124,21 +124,44 @@ impl Planner {
         self
     }
 
-    /// Reads every source to the end (sources in order, batch by batch) and plans.
+    /// Reads every source to the end and plans. The sources are read concurrently (one task
+    /// each on the current tokio runtime, at most [`PREFETCH_BATCHES`] batches ahead of the
+    /// planner), so one site's database works while another's rows are decoded and planned;
+    /// the planner still takes the batches in source order, so the plan is the same as a
+    /// sequential read's.
     ///
     /// # Errors
     /// A source's [`crate::legacy::LegacyError`] (as [`MigrationError::Legacy`]); nothing is
-    /// planned from a partial read. [`MigrationError::InvalidArgument`] for a plan too large
-    /// for the compact storage.
+    /// planned from a partial read (the other sources' reads are stopped).
+    /// [`MigrationError::InvalidArgument`] for a plan too large for the compact storage.
     pub async fn plan(&self, sources: Vec<Box<dyn UserSource>>) -> Result<Plan, MigrationError> {
         let mut b = PlanBuilder::new(self.policy.clone(), self.linked.clone());
         let mut rejected = Vec::new();
-        for mut src in sources {
-            while let Some(batch) = src.next_batch().await? {
-                b.add(&batch)?;
+        // Dropping the set (an error here, or the caller dropping this future) stops the reads.
+        let mut reads = tokio::task::JoinSet::new();
+        let mut feeds = Vec::with_capacity(sources.len());
+        for src in sources {
+            let (tx, rx) = tokio::sync::mpsc::channel(PREFETCH_BATCHES);
+            reads.spawn(prefetch(src, tx));
+            feeds.push(rx);
+        }
+        for mut feed in feeds {
+            loop {
+                match feed.recv().await {
+                    Some(Feed::Batch(batch)) => b.add(&batch)?,
+                    // Rows a source skipped under `on_bad_row = "report"` are reported, not lost.
+                    Some(Feed::End(skipped)) => {
+                        rejected.extend(skipped);
+                        break;
+                    }
+                    Some(Feed::Failed(e)) => return Err(e.into()),
+                    None => {
+                        return Err(MigrationError::InvalidArgument(
+                            "a legacy source's reader stopped before its end".into(),
+                        ));
+                    }
+                }
             }
-            // Rows a source skipped under `on_bad_row = "report"` are reported, not lost.
-            rejected.extend(src.take_rejected());
         }
         let mut plan = b.finish();
         plan.rejected = rejected;
@@ -153,6 +176,32 @@ impl Planner {
         let mut b = PlanBuilder::new(self.policy.clone(), self.linked.clone());
         b.add(users)?;
         Ok(b.finish())
+    }
+}
+
+/// Batches a source may read ahead of the planner in [`Planner::plan`] (per source).
+pub const PREFETCH_BATCHES: usize = 2;
+
+/// What a source's read task hands the planner.
+enum Feed {
+    Batch(Vec<LegacyUser>),
+    /// The source ended; the rows it skipped (`on_bad_row = "report"`).
+    End(Vec<crate::legacy::RejectedRow>),
+    Failed(crate::legacy::LegacyError),
+}
+
+/// Reads `src` to its end into `tx` (stops early when the planner is gone).
+async fn prefetch(mut src: Box<dyn UserSource>, tx: tokio::sync::mpsc::Sender<Feed>) {
+    loop {
+        let msg = match src.next_batch().await {
+            Ok(Some(batch)) => Feed::Batch(batch),
+            Ok(None) => Feed::End(src.take_rejected()),
+            Err(e) => Feed::Failed(e),
+        };
+        let last = !matches!(msg, Feed::Batch(_));
+        if tx.send(msg).await.is_err() || last {
+            return;
+        }
     }
 }
 
