@@ -146,6 +146,15 @@ fn apply_twice_changes_nothing_and_status_export_agree() {
     );
     assert_eq!(count(&s.mapping, &format!("SELECT COUNT(*) FROM {MAP}")), 0);
 
+    // An edited plan naming a site this configuration does not have is refused, nothing written.
+    let edited = s.dir.path().join("edited.json");
+    let renamed = std::fs::read_to_string(&plan).unwrap().replace("\"site\":\"social\"", "\"site\":\"nosuch\"");
+    std::fs::write(&edited, renamed).unwrap();
+    let o = run(&s.config, &["migrate", "apply", "--plan", edited.to_str().unwrap()]);
+    assert_eq!(code(&o), 2);
+    assert!(text(&o.stderr).contains("\"nosuch\", which is not configured"), "{}", text(&o.stderr));
+    assert_eq!(count(&s.mapping, &format!("SELECT COUNT(*) FROM {MAP}")), 0);
+
     let out = ok(&run(&s.config, &["migrate", "apply", "--plan", plan.to_str().unwrap()]));
     assert!(out.contains("26 rows in 1 batches"), "{out}");
     assert_table_is_plan(&s.config, &plan);

@@ -214,10 +214,16 @@ pub(super) fn apply(ctx: &Ctx, args: &ApplyArgs, out: &Output) -> Result<Exit, F
             let file = std::fs::File::open(path)
                 .map_err(|e| usage(Code::Io, format!("cannot read the plan {}: {e}", path.display())))?;
             let plan = PlanFile::read(std::io::BufReader::new(file)).map_err(failure)?;
+            // A plan names sites by their configured names: rows for a site this configuration
+            // does not know (a typo in an edited plan, a renamed site) would be written under a
+            // name no login form ever resolves.
             for site in plan.decisions.iter().map(|d| &d.site).collect::<std::collections::BTreeSet<_>>() {
                 if ctx.cfg.site(site).is_none() {
-                    ctx.progress.note(format!(
-                        "warning: the plan has rows for site {site:?}, which is not configured"
+                    return Err(usage(
+                        Code::InvalidArgument,
+                        format!(
+                            "the plan has rows for site {site:?}, which is not configured: fix the plan or the [[site]] names"
+                        ),
                     ));
                 }
             }
