@@ -11,7 +11,8 @@
 //! | [`mapping`] | the legacy→Halext mapping store, the migration planner, login-time migration, gated registration |
 //!
 //! Shared pieces: [`error`] (the one table of stable error codes), [`runtime`] (per-process
-//! tokio runtime and fork safety) and [`secret`] (redacted secret bytes).
+//! tokio runtime and fork safety), [`secret`] (redacted secret bytes), [`config`] (`halext.toml`)
+//! and [`registry`] (the bounded per-process map behind the validator and client registries).
 
 pub mod api;
 pub mod config;
