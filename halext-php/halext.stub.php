@@ -623,8 +623,10 @@ namespace Halext {
          * The mapping of a legacy account, or null: `['site', 'legacy_id', 'halext_username',
          * 'halext_user_id', 'halext_email', 'full_name', 'status' => 'planned'|'linked'|
          * 'conflict'|'skipped', 'method' => 'plan'|'login'|'registration'|'manual', 'reason',
-         * 'plan_run', 'created_at', 'updated_at', 'linked_at']` (times in Unix seconds). Cached
-         * per process (30 s by default; this process's own writes are seen at once).
+         * 'plan_run', 'created_at', 'updated_at', 'linked_at']` (times in Unix seconds). A
+         * linked row is cached per process (30 s by default; this process's own writes are seen
+         * at once); any other answer is read from the database, so a link another worker just
+         * made is seen at once.
          *
          * @throws MigrationException MAPPING_STORE.
          */
@@ -632,8 +634,8 @@ namespace Halext {
 
         /**
          * The legacy accounts mapped to a Halext username (byte-exact, like Halext):
-         * `[['site' => 'wordpress', 'legacy_id' => 2], ...]`, possibly empty. Cached like
-         * `resolve()`.
+         * `[['site' => 'wordpress', 'legacy_id' => 2], ...]`, possibly empty. Always read
+         * from the database.
          *
          * @return list<array{site: string, legacy_id: int}>
          * @throws MigrationException MAPPING_STORE.

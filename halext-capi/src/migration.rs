@@ -309,8 +309,8 @@ pub unsafe extern "C" fn halext_migration_link(
 /// "halext_email":"…","full_name":null,"status":"linked","method":"login","reason":"…",
 /// "plan_run":null,"created_at":…,"updated_at":…,"linked_at":…}` (times in Unix seconds), or
 /// **NULL with `HALEXT_STATUS_OK` when the account has no mapping** (not an error: most callers
-/// branch on it). Cached per process (30 s by default; this process's own writes are seen at
-/// once).
+/// branch on it). A linked row is cached per process (30 s by default; this process's own
+/// writes are seen at once); any other answer is read from the database every time.
 ///
 /// Errors: `HALEXT_STATUS_MAPPING_STORE`; `HALEXT_STATUS_INVALID_ARGUMENT`.
 ///
@@ -340,7 +340,7 @@ pub unsafe extern "C" fn halext_migration_resolve(
 
 /// The legacy accounts mapped to a Halext username (byte-exact, like Halext), as a JSON list
 /// written to `*out_json`: `[{"site":"social","legacy_id":1},{"site":"wordpress","legacy_id":1}]`
-/// (`[]` when none). Cached like `halext_migration_resolve`.
+/// (`[]` when none). Always read from the database (not cached).
 ///
 /// Errors: `HALEXT_STATUS_MAPPING_STORE`; `HALEXT_STATUS_INVALID_ARGUMENT`.
 ///

@@ -148,7 +148,8 @@ fn apply_twice_changes_nothing_and_status_export_agree() {
 
     // An edited plan naming a site this configuration does not have is refused, nothing written.
     let edited = s.dir.path().join("edited.json");
-    let renamed = std::fs::read_to_string(&plan).unwrap().replace("\"site\":\"social\"", "\"site\":\"nosuch\"");
+    let renamed =
+        std::fs::read_to_string(&plan).unwrap().replace("\"site\":\"social\"", "\"site\":\"nosuch\"");
     std::fs::write(&edited, renamed).unwrap();
     let o = run(&s.config, &["migrate", "apply", "--plan", edited.to_str().unwrap()]);
     assert_eq!(code(&o), 2);

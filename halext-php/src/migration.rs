@@ -158,8 +158,8 @@ impl Migration {
     /// `resolve(string $site, int $legacyId): ?array`: the mapping row (`site`, `legacy_id`,
     /// `halext_username`, `halext_user_id`, `halext_email`, `full_name`, `status`
     /// (`planned`|`linked`|`conflict`|`skipped`), `method`, `reason`, `plan_run`,
-    /// `created_at`, `updated_at`, `linked_at`; times in Unix seconds) or `null`. Cached per
-    /// process (30 s by default).
+    /// `created_at`, `updated_at`, `linked_at`; times in Unix seconds) or `null`. A linked row
+    /// is cached per process (30 s by default); any other answer is read from the database.
     pub fn resolve(&self, site: &str, legacyId: i64) -> PhpResult<Option<ZBox<ZendHashTable>>> {
         boundary::run(|| -> Result<Option<ZBox<ZendHashTable>>, AnyError> {
             let id = self::legacy_id(legacyId)?;
@@ -172,6 +172,7 @@ impl Migration {
 
     /// `resolveHalext(string $halextUsername): array`: the legacy accounts mapped to the
     /// Halext username (byte-exact), `[['site' => 'wordpress', 'legacy_id' => 2], ...]`.
+    /// Always read from the database.
     #[php(name = "resolveHalext")]
     pub fn resolve_halext(&self, halextUsername: &str) -> PhpResult<ZBox<ZendHashTable>> {
         boundary::run(|| -> Result<ZBox<ZendHashTable>, AnyError> {
