@@ -3,9 +3,9 @@
 declare(strict_types=1);
 
 use Halext\Tests\AdapterSite;
+use Halext\Tests\AdapterTestCase;
 use Halext\Tests\LegacySites;
 use Halext\Tests\TestServer;
-use PHPUnit\Framework\TestCase;
 
 /**
  * The Acmlmboard 2 adapter (examples/php/acmlmboard: login.php, register.php, lib/login.php,
@@ -13,49 +13,10 @@ use PHPUnit\Framework\TestCase;
  * acmlmboard.sql fixture (legacylogin on, config.sample.php salts), a fresh mapping database and
  * the Halext test server, driven over HTTP with a cookie jar and the forms' CSRF tokens.
  */
-final class AcmlmboardAdapterTest extends TestCase
+final class AcmlmboardAdapterTest extends AdapterTestCase
 {
     private const INVALID = 'Invalid username or password, cannot log in.';
     private const BANNED = 'This account is banned.';
-
-    /** @var TestServer|null */
-    private static $halext = null;
-    /** @var AdapterSite|null */
-    private $site = null;
-
-    public static function setUpBeforeClass(): void
-    {
-        self::$halext = new TestServer();
-    }
-
-    public static function tearDownAfterClass(): void
-    {
-        if (self::$halext !== null) {
-            self::$halext->stop();
-            self::$halext = null;
-        }
-    }
-
-    protected function setUp(): void
-    {
-        self::halext()->reset();
-    }
-
-    protected function tearDown(): void
-    {
-        if ($this->site !== null) {
-            $log = $this->site->log();
-            $this->site->stop();
-            $this->site = null;
-            self::assertDoesNotMatchRegularExpression('/PHP (Warning|Notice|Deprecated|Fatal)|halext adapter:/', $log, 'no PHP diagnostics and no operator-log line');
-        }
-    }
-
-    private static function halext(): TestServer
-    {
-        self::assertNotNull(self::$halext);
-        return self::$halext;
-    }
 
     private function board(bool $localJwt = true, string $more = ''): AdapterSite
     {

@@ -3,8 +3,8 @@
 declare(strict_types=1);
 
 use Halext\Tests\AdapterSite;
+use Halext\Tests\AdapterTestCase;
 use Halext\Tests\TestServer;
-use PHPUnit\Framework\TestCase;
 
 /**
  * The ZEN3MP ("Zeniea") adapter (examples/php/zeniea: src/forms/login_form.php,
@@ -12,49 +12,10 @@ use PHPUnit\Framework\TestCase;
  * demo shell, against its own copy of the zen3mp.sql fixture, a fresh mapping database and the
  * Halext test server, driven over HTTP with a cookie jar and the forms' CSRF tokens.
  */
-final class ZenieaAdapterTest extends TestCase
+final class ZenieaAdapterTest extends AdapterTestCase
 {
     private const INVALID = 'Email or password was incorrect';
     private const DISABLED = 'This account is not verified or has been closed';
-
-    /** @var TestServer|null */
-    private static $halext = null;
-    /** @var AdapterSite|null */
-    private $site = null;
-
-    public static function setUpBeforeClass(): void
-    {
-        self::$halext = new TestServer();
-    }
-
-    public static function tearDownAfterClass(): void
-    {
-        if (self::$halext !== null) {
-            self::$halext->stop();
-            self::$halext = null;
-        }
-    }
-
-    protected function setUp(): void
-    {
-        self::halext()->reset();
-    }
-
-    protected function tearDown(): void
-    {
-        if ($this->site !== null) {
-            $log = $this->site->log();
-            $this->site->stop();
-            $this->site = null;
-            self::assertDoesNotMatchRegularExpression('/PHP (Warning|Notice|Deprecated|Fatal)|halext adapter:/', $log, 'no PHP diagnostics and no operator-log line');
-        }
-    }
-
-    private static function halext(): TestServer
-    {
-        self::assertNotNull(self::$halext);
-        return self::$halext;
-    }
 
     private function social(): AdapterSite
     {

@@ -18,6 +18,7 @@ require __DIR__ . '/support/FpmPool.php';
 require __DIR__ . '/support/MariaDb.php';
 require __DIR__ . '/support/LegacySites.php';
 require __DIR__ . '/support/AdapterSite.php';
+require __DIR__ . '/support/AdapterTestCase.php';
 require __DIR__ . '/support/HashVectors.php';
 
 $so = getenv('HALEXT_PHP_EXTENSION');
