@@ -6,9 +6,13 @@ mod mapping_support;
 use halext_core::mapping::plan::{
     CollisionPolicy, EmptyEmailPolicy, Plan, PlanPolicy, Planner, Reason, StatePolicy,
 };
-use halext_core::mapping::{BlockReason, MappingKey, MappingStatus};
+use halext_core::mapping::{BlockReason, LinkedAccount, MappingKey, MappingStatus};
 use mapping_support::*;
 use std::sync::Arc;
+
+fn linked(site: &str, id: u64, username: &str, email: Option<&str>) -> LinkedAccount {
+    LinkedAccount { key: key(site, id), username: username.into(), email: email.map(Into::into) }
+}
 
 fn key(site: &str, id: u64) -> MappingKey {
     MappingKey { site: Arc::from(site), legacy_id: id }
@@ -264,7 +268,7 @@ fn existing_links_are_kept_reserved_and_shared_with_their_identity() {
     // WordPress admin are the same identity: they get "Alice" too, and nobody else can take
     // the name case-insensitively.
     let plan = Planner::new(trusting_policy())
-        .with_linked(vec![(key("acmlm", 1), "Alice".into())])
+        .with_linked(vec![linked("acmlm", 1, "Alice", None)])
         .plan_users(&all_users())
         .expect("plan");
     assert_eq!(
@@ -281,7 +285,7 @@ fn existing_links_are_kept_reserved_and_shared_with_their_identity() {
 
     // A link with a name another identity wants: the link wins, the other is suffixed.
     let plan = Planner::new(default_policy())
-        .with_linked(vec![(key("wordpress", 3), "jürgen".into())])
+        .with_linked(vec![linked("wordpress", 3, "jürgen", None)])
         .plan_users(&all_users())
         .expect("plan");
     assert_eq!(get(&plan, "wordpress", 3).1, s("jürgen"));
@@ -292,6 +296,25 @@ fn existing_links_are_kept_reserved_and_shared_with_their_identity() {
             winner: Some(key("wordpress", 3))
         })
     );
+}
+
+#[test]
+fn a_link_plans_with_the_halext_email_it_recorded_not_the_legacy_one() {
+    // acmlm:1 (unverified alice@example.com) was linked by an operator to "newalice" whose
+    // Halext email is a placeholder. The Halext account does not own alice@example.com, so the
+    // verified owner on ZEN3MP (social:1) keeps it instead of becoming a conflict.
+    let plan = Planner::new(default_policy())
+        .with_linked(vec![linked("acmlm", 1, "newalice", Some("acmlm-1@noemail.invalid"))])
+        .plan_users(&all_users())
+        .expect("plan");
+    assert_eq!(get(&plan, "acmlm", 1).0, Linked);
+    assert_eq!(get(&plan, "social", 1), (Planned, s("alice"), s("alice@example.com"), vec!["legacy_admin"]));
+    // Without a recorded email the legacy one stands (as before): the link claims it.
+    let plan = Planner::new(default_policy())
+        .with_linked(vec![linked("acmlm", 1, "newalice", None)])
+        .plan_users(&all_users())
+        .expect("plan");
+    assert_eq!(get(&plan, "social", 1).0, Conflict);
 }
 
 type Canon = (String, u64, MappingStatus, Option<String>, Option<String>, String);

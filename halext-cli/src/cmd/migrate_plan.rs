@@ -12,7 +12,7 @@ use halext_core::mapping::apply::{
 };
 use halext_core::mapping::plan::{Plan, PlanFile, Planner};
 use halext_core::mapping::store::MAX_BATCH_ROWS;
-use halext_core::mapping::{MappingKey, MappingStatus, MappingStore};
+use halext_core::mapping::{LinkedAccount, MappingStatus, MappingStore};
 use indicatif::ProgressBar;
 use serde_json::json;
 
@@ -63,7 +63,7 @@ impl UserSource for Counted {
 }
 
 /// The existing links to respect, or none (with a note) when the table does not exist yet.
-async fn existing_links(ctx: &Ctx, store: &MappingStore) -> Result<Vec<(MappingKey, String)>, Failure> {
+async fn existing_links(ctx: &Ctx, store: &MappingStore) -> Result<Vec<LinkedAccount>, Failure> {
     match store.table_info().await.map_err(store_failure)? {
         Some(_) => store.linked().await.map_err(store_failure),
         None => {

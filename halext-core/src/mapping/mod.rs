@@ -31,7 +31,7 @@ pub mod service;
 pub mod store;
 
 pub use error::{BlockReason, MigrationError};
-pub use model::{LinkMethod, Mapping, MappingKey, MappingStatus, PlannedRow};
+pub use model::{LinkMethod, LinkedAccount, Mapping, MappingKey, MappingStatus, PlannedRow};
 pub use options::{MigrationHandle, MigrationOptions};
 pub use service::MigrationService;
 pub use store::blocking::BlockingMappingStore;

@@ -82,6 +82,20 @@ pub struct MappingKey {
     pub legacy_id: u64,
 }
 
+/// A legacy account already linked to a Halext account (a `linked` row of `halext_user_map`),
+/// as the planner takes it ([`crate::mapping::MappingStore::linked`] →
+/// [`crate::mapping::plan::Planner::with_linked`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkedAccount {
+    /// The legacy account.
+    pub key: MappingKey,
+    /// The Halext username it is linked to (exact).
+    pub username: String,
+    /// The Halext account's email as recorded at the link (`None` for manual links made
+    /// without one): the identity's email in a new plan, instead of the legacy row's.
+    pub email: Option<String>,
+}
+
 /// One row of `halext_user_map`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Mapping {

@@ -12,7 +12,10 @@ use super::reason::HashNote;
 use super::{Ident, Plan, Rec, flags, iflags};
 use crate::legacy::LegacyUser;
 use crate::mapping::error::{BlockReason, MigrationError};
-use crate::mapping::model::MappingKey;
+use crate::mapping::model::LinkedAccount;
+
+/// A linked account's Halext username and recorded Halext email.
+type Pin = (String, Option<String>);
 use crate::mapping::normalize::{
     Derivation, ascii_email_ok, ascii_username_as_is, derive_username, normalize_email, placeholder_email,
     suffixed_username, username_key_cow,
@@ -32,8 +35,8 @@ pub struct PlanBuilder {
     sites: Vec<Arc<str>>,
     site_lookup: HashMap<Arc<str>, u16>,
     trusted_site: Vec<bool>,
-    pins: HashMap<Arc<str>, HashMap<u64, String>>,
-    site_pins: Vec<Option<HashMap<u64, String>>>,
+    pins: HashMap<Arc<str>, HashMap<u64, Pin>>,
+    site_pins: Vec<Option<HashMap<u64, Pin>>>,
     arena: Arena,
     recs: Vec<Rec>,
     pinned: HashMap<u32, Str>,
@@ -48,16 +51,16 @@ impl PlanBuilder {
     /// A builder with this policy. `linked` are the rows already `linked` in the store
     /// ([`crate::mapping::MappingStore::linked`]): they keep their Halext username, reserve it,
     /// and give it to the other accounts of their identity.
-    pub fn new(policy: PlanPolicy, linked: Vec<(MappingKey, String)>) -> Self {
+    pub fn new(policy: PlanPolicy, linked: Vec<LinkedAccount>) -> Self {
         let now = policy.now.unwrap_or_else(|| {
             std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .map(|d| d.as_secs() as i64)
                 .unwrap_or(0)
         });
-        let mut pins: HashMap<Arc<str>, HashMap<u64, String>> = HashMap::new();
-        for (k, u) in linked {
-            pins.entry(k.site).or_default().insert(k.legacy_id, u);
+        let mut pins: HashMap<Arc<str>, HashMap<u64, Pin>> = HashMap::new();
+        for l in linked {
+            pins.entry(l.key.site).or_default().insert(l.key.legacy_id, (l.username, l.email));
         }
         PlanBuilder {
             policy,
@@ -152,7 +155,14 @@ impl PlanBuilder {
                 self.arena.push(&derived).ok_or_else(too_large)?
             }
         };
-        let email = match u.email.as_deref() {
+        // A linked account: the Halext account's email (recorded at the link) stands for the
+        // legacy row's, and Halext owns it (verified, trusted); without one, the legacy email.
+        let pin: Option<Pin> = self.site_pins[site as usize].as_ref().and_then(|p| p.get(&u.id)).cloned();
+        let (email_in, email_verified) = match pin.as_ref().and_then(|(_, e)| e.as_deref()) {
+            Some(e) => (Some(e), true),
+            None => (u.email.as_deref(), u.email_verified),
+        };
+        let email = match email_in {
             Some(raw) => {
                 let t = raw.trim();
                 let pushed = if t.is_ascii() {
@@ -169,10 +179,10 @@ impl PlanBuilder {
                 };
                 match pushed {
                     Some(e) => {
-                        if u.email_verified {
+                        if email_verified {
                             f |= flags::VERIFIED;
                         }
-                        if u.email_verified || self.trusted_site[site as usize] {
+                        if email_verified || self.trusted_site[site as usize] {
                             f |= flags::TRUSTED;
                         }
                         e
@@ -187,12 +197,10 @@ impl PlanBuilder {
             Some(d) => self.arena.push(d).ok_or_else(too_large)?,
             None => Str::NONE,
         };
-        if let Some(p) = &self.site_pins[site as usize] {
-            if let Some(name) = p.get(&u.id) {
-                f |= flags::PINNED;
-                let pin = self.arena.push(name).ok_or_else(too_large)?;
-                self.pinned.insert(self.recs.len() as u32, pin);
-            }
+        if let Some((name, _)) = &pin {
+            f |= flags::PINNED;
+            let pin = self.arena.push(name).ok_or_else(too_large)?;
+            self.pinned.insert(self.recs.len() as u32, pin);
         }
         self.recs.push(Rec {
             id: u.id,

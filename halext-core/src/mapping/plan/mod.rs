@@ -20,7 +20,7 @@ pub use report::{PlanFile, Summary};
 
 use crate::legacy::{LegacyUser, UserSource};
 use crate::mapping::error::MigrationError;
-use crate::mapping::model::{MappingKey, MappingStatus, PlannedRow};
+use crate::mapping::model::{LinkedAccount, MappingKey, MappingStatus, PlannedRow};
 use arena::{Arena, Str};
 use builder::{NONE, block_reason};
 use std::sync::Arc;
@@ -107,7 +107,7 @@ impl Ident {
 #[derive(Debug, Clone, Default)]
 pub struct Planner {
     policy: PlanPolicy,
-    linked: Vec<(MappingKey, String)>,
+    linked: Vec<LinkedAccount>,
 }
 
 impl Planner {
@@ -116,10 +116,11 @@ impl Planner {
         Planner { policy, linked: Vec::new() }
     }
 
-    /// Respects these existing links ((site, legacy id) → Halext username), usually
-    /// [`crate::mapping::MappingStore::linked`]: they keep their username, it is reserved, and
-    /// the other accounts of their identity get it too.
-    pub fn with_linked(mut self, linked: Vec<(MappingKey, String)>) -> Self {
+    /// Respects these existing links, usually [`crate::mapping::MappingStore::linked`]: they
+    /// keep their username, it is reserved, and the other accounts of their identity get it
+    /// too; a link's recorded Halext email stands for the legacy row's email (the Halext
+    /// account owns that mailbox now, whatever the legacy row says).
+    pub fn with_linked(mut self, linked: Vec<LinkedAccount>) -> Self {
         self.linked = linked;
         self
     }

@@ -22,7 +22,7 @@ pub use report::{ExportFilter, SiteStatus, StatusReport, TableInfo};
 use sql::Sql;
 
 use super::error::MigrationError;
-use super::model::{LinkMethod, Mapping, MappingKey, MappingStatus, PlannedRow};
+use super::model::{LinkMethod, LinkedAccount, Mapping, MappingKey, MappingStatus, PlannedRow};
 use super::normalize::username_key;
 use cache::Cache;
 use mysql_async::prelude::*;
@@ -265,17 +265,24 @@ impl MappingStore {
         rows.into_iter().map(|r| self.row_to_mapping(r)).collect()
     }
 
-    /// Every `linked` row as ((site, id), Halext username): the planner pins these.
+    /// Every `linked` row (site, id, Halext username and email): the planner pins these.
     ///
     /// # Errors
     /// [`MigrationError::Store`] on a database error.
-    pub async fn linked(&self) -> Result<Vec<(MappingKey, String)>, MigrationError> {
+    pub async fn linked(&self) -> Result<Vec<LinkedAccount>, MigrationError> {
         let mut w = self.writer().await?;
         let r = async { Ok(w.conn()?.exec(&self.sql.linked_keys, ()).await?) }.await;
-        let rows: Vec<(String, u64, String)> = w.check(r)?;
+        let rows: Vec<(String, u64, String, Option<String>)> = w.check(r)?;
         drop(w);
         let mut c = self.cache();
-        Ok(rows.into_iter().map(|(s, id, u)| (MappingKey { site: c.intern(&s), legacy_id: id }, u)).collect())
+        Ok(rows
+            .into_iter()
+            .map(|(s, id, username, email)| LinkedAccount {
+                key: MappingKey { site: c.intern(&s), legacy_id: id },
+                username,
+                email,
+            })
+            .collect())
     }
 
     /// Writes planned rows in ONE transaction, with one multi-row

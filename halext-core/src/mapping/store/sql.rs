@@ -37,7 +37,7 @@ impl Sql {
                 "SELECT {cols} FROM `{t}` WHERE halext_username_key = ? ORDER BY site, legacy_id"
             ),
             linked_keys: format!(
-                "SELECT site, legacy_id, halext_username FROM `{t}` \
+                "SELECT site, legacy_id, halext_username, halext_email FROM `{t}` \
                  WHERE status = 'linked' AND halext_username IS NOT NULL"
             ),
             link_insert: format!(
