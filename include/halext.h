@@ -1529,7 +1529,9 @@ enum halext_status halext_password_needs_rehash(const char *hash,
  * overrides the file's registration access code. All arguments are borrowed for the call.
  *
  * No network or database I/O: a configuration problem is reported here, a database or Halext
- * problem by the first call that needs it.
+ * problem by the first call that needs it. When the environment variable `HALEXT_LOG` is set
+ * (e.g. `warn`), the first handle also turns on the library's diagnostics on standard error
+ * (an ambiguous legacy login refused, a hash that cannot be verified, …; never a secret).
  *
  * Errors: `HALEXT_STATUS_CONFIG` when no file is given or set, the file cannot be read or is
  * invalid (unknown key, missing `[mapping]` or `[[site]]`, bad URL, unreadable secret), or an

@@ -66,7 +66,9 @@ fn parse_json_object(
 /// overrides the file's registration access code. All arguments are borrowed for the call.
 ///
 /// No network or database I/O: a configuration problem is reported here, a database or Halext
-/// problem by the first call that needs it.
+/// problem by the first call that needs it. When the environment variable `HALEXT_LOG` is set
+/// (e.g. `warn`), the first handle also turns on the library's diagnostics on standard error
+/// (an ambiguous legacy login refused, a hash that cannot be verified, …; never a secret).
 ///
 /// Errors: `HALEXT_STATUS_CONFIG` when no file is given or set, the file cannot be read or is
 /// invalid (unknown key, missing `[mapping]` or `[[site]]`, bad URL, unreadable secret), or an
@@ -85,6 +87,7 @@ pub unsafe extern "C" fn halext_migration_new(
     out: *mut *mut halext_migration,
 ) -> Code {
     status_boundary("halext_migration_new", || {
+        halext_core::logging::init_from_env();
         // SAFETY: the caller's contract above.
         let out = unsafe { args::out(out, "out") }?;
         // SAFETY: as above.

@@ -12,12 +12,14 @@
 //!
 //! Shared pieces: [`error`] (the one table of stable error codes), [`runtime`] (per-process
 //! tokio runtime and fork safety), [`secret`] (redacted secret bytes), [`config`] (`halext.toml`)
-//! and [`registry`] (the bounded per-process map behind the validator and client registries).
+//! [`registry`] (the bounded per-process map behind the validator and client registries) and
+//! [`logging`] (opt-in `HALEXT_LOG` diagnostics for the PHP and C hosts).
 
 pub mod api;
 pub mod config;
 pub mod error;
 pub mod legacy;
+pub mod logging;
 pub mod mapping;
 pub mod registry;
 pub mod runtime;

@@ -78,6 +78,7 @@ pub(crate) const CAPABILITIES: &[(&str, bool)] = &[
 fn startup(_ty: i32, module_number: i32) -> i32 {
     let outcome = catch_unwind(AssertUnwindSafe(|| -> Result<(), String> {
         boundary::install_panic_hook();
+        halext_core::logging::init_from_env();
         ini::register(module_number);
         exception::register().map_err(|e| format!("registering the exception classes: {e}"))?;
         sensitive::mark_all()
