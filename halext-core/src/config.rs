@@ -116,7 +116,7 @@ pub struct MappingSection {
     /// The table name (default `halext_user_map`).
     #[serde(default)]
     pub table: Option<String>,
-    /// How long a cached lookup is trusted, milliseconds (default 30 000).
+    /// How long a cached linked mapping is trusted, milliseconds (default 30 000).
     #[serde(default)]
     pub cache_ttl_ms: Option<u64>,
     /// Entries kept per direction in the per-process cache (default 10 000; 0 disables).

@@ -9,6 +9,35 @@ use super::{HashFormat, Md5Construction, Md5Salts, PasswordRules};
 pub const APPS: &[&str] = &["generic", "acmlmboard", "wordpress", "zen3mp", "halext"];
 
 impl PasswordRules {
+    /// Any supported format (md5, phpass, bcrypt, WordPress `$wp$`, Halext pbkdf2-sha256); md5
+    /// rows as plain `md5(pw)`, plus Acmlmboard's salted constructions only for the salts given
+    /// (`md5(pw ‖ $pwdsalt)`, then `md5($pwdsalt2 ‖ pw ‖ $pwdsalt)` when both are);
+    /// the password exactly as typed, at most 4096 bytes (longer never matches). PHP's
+    /// `Halext\Password` app `generic`; [`PasswordRules::for_app`]`("generic")` adds every
+    /// input form.
+    pub fn generic(salts: Md5Salts) -> PasswordRules {
+        let mut md5 = vec![Md5Construction::Plain];
+        if salts.pwdsalt.is_some() {
+            md5.push(Md5Construction::PassSalt);
+            if salts.pwdsalt2.is_some() {
+                md5.push(Md5Construction::Salt2PassSalt);
+            }
+        }
+        PasswordRules {
+            accept: vec![
+                HashFormat::Md5Hex,
+                HashFormat::Phpass,
+                HashFormat::Bcrypt,
+                HashFormat::WpBcrypt,
+                HashFormat::Pbkdf2Sha256,
+            ],
+            md5,
+            salts,
+            max_password_bytes: Some(4096),
+            ..PasswordRules::zen3mp()
+        }
+    }
+
     /// The rules for checking a hash of the named app outside any site configuration:
     ///
     /// * `"acmlmboard"`: every Acmlmboard era at once (legacy-users.md §1.4): bcrypt, and md5
@@ -31,30 +60,12 @@ impl PasswordRules {
             "wordpress" => PasswordRules::wordpress(),
             "zen3mp" => PasswordRules::zen3mp(),
             "halext" => PasswordRules::halext(),
-            "generic" => {
-                let mut md5 = vec![Md5Construction::Plain];
-                if salts.pwdsalt.is_some() {
-                    md5.push(Md5Construction::PassSalt);
-                    if salts.pwdsalt2.is_some() {
-                        md5.push(Md5Construction::Salt2PassSalt);
-                    }
-                }
-                PasswordRules {
-                    accept: vec![
-                        HashFormat::Md5Hex,
-                        HashFormat::Phpass,
-                        HashFormat::Bcrypt,
-                        HashFormat::WpBcrypt,
-                        HashFormat::Pbkdf2Sha256,
-                    ],
-                    md5,
-                    salts,
-                    addslashes: true,
-                    windows1252_md5: true,
-                    max_password_bytes: None,
-                    ..PasswordRules::zen3mp()
-                }
-            }
+            "generic" => PasswordRules {
+                addslashes: true,
+                windows1252_md5: true,
+                max_password_bytes: None,
+                ..PasswordRules::generic(salts)
+            },
             _ => return None,
         };
         Some(rules)

@@ -229,30 +229,7 @@ impl PasswordOptions {
     /// The [`PasswordRules`] these options describe.
     pub fn rules(&self) -> PasswordRules {
         let mut rules = match self.app {
-            App::Generic => {
-                let mut md5 = vec![Md5Construction::Plain];
-                if self.salts.pwdsalt.is_some() {
-                    md5.push(Md5Construction::PassSalt);
-                    if self.salts.pwdsalt2.is_some() {
-                        md5.push(Md5Construction::Salt2PassSalt);
-                    }
-                }
-                PasswordRules {
-                    accept: vec![
-                        HashFormat::Md5Hex,
-                        HashFormat::Phpass,
-                        HashFormat::Bcrypt,
-                        HashFormat::WpBcrypt,
-                        HashFormat::Pbkdf2Sha256,
-                    ],
-                    md5,
-                    salts: self.salts.clone(),
-                    addslashes: false,
-                    windows1252_md5: false,
-                    max_password_bytes: Some(4096),
-                    limits: Default::default(),
-                }
-            }
+            App::Generic => PasswordRules::generic(self.salts.clone()),
             App::Acmlmboard => PasswordRules::acmlmboard2(self.legacylogin, self.salts.clone()),
             App::Acmlmboard1 => PasswordRules { salts: self.salts.clone(), ..PasswordRules::acmlmboard1() },
             App::Wordpress => PasswordRules::wordpress(),

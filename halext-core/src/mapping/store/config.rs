@@ -12,11 +12,11 @@ pub struct StoreConfig {
     pub url: Secret,
     /// Table name (`[A-Za-z0-9_]`, at most 64 characters). Default `halext_user_map`.
     pub table: String,
-    /// Entries kept in each direction of the per-process cache; 0 disables caching.
-    /// Default 10 000.
+    /// Linked mappings kept in the per-process cache (only linked rows are cached: see
+    /// `store/cache.rs`); 0 disables caching. Default 10 000.
     pub cache_capacity: usize,
-    /// How long a cached lookup is trusted (writes by other processes become visible after
-    /// at most this). Default 30 s.
+    /// How long a cached linked mapping is trusted (an unlink by another process becomes
+    /// visible after at most this; links are seen at once). Default 30 s.
     pub cache_ttl: Duration,
     /// How long login-time migration waits for another process migrating the same user.
     /// Default 10 s.

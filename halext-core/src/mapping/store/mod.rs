@@ -1,4 +1,5 @@
-//! The mapping store: the `halext_user_map` table over mysql_async, with a per-process cache.
+//! The mapping store: the `halext_user_map` table over mysql_async, with a per-process cache
+//! of linked mappings (`cache.rs` says why only those).
 //!
 //! * Point lookups ([`MappingStore::resolve`], [`MappingStore::resolve_halext`]) use one
 //!   persistent connection with server-side prepared statements (mysql_async caches them per
