@@ -334,6 +334,43 @@ impl<'de> de::Deserialize<'de> for RawClaims {
     }
 }
 
+/// The fast path of [`parse_claims`] for the payload every Halext access token carries
+/// (halext-api.md §1.2, written by python-jose with `separators=(",", ":")`): exactly
+/// `{"sub":"<name>","exp":<integer>}`, where `<name>` is printable ASCII without `"` or `\`
+/// (so there is no escape to decode) and `<integer>` is a JSON integer (`0`, or digits without
+/// a leading zero, optionally after `-`) within [`MIN_NUMERIC_DATE`]..=[`MAX_NUMERIC_DATE`].
+///
+/// This grammar is a strict subset of JSON with unique member names, read with the same
+/// meaning as the general path, so it yields the same claims; anything else (whitespace, other
+/// members or order, escapes, fractions, out-of-range dates) returns `None` and goes through
+/// serde_json, which also produces every error. It exists because the general parse was the
+/// largest single cost of validating a new token (docs/benchmarks.md).
+fn halext_access_shape(json: &[u8]) -> Option<(&str, i64)> {
+    let rest = json.strip_prefix(br#"{"sub":""#)?;
+    let end = rest.iter().position(|&b| !(b' '..=b'~').contains(&b) || b == b'"' || b == b'\\')?;
+    let (name, rest) = rest.split_at(end);
+    let digits = rest.strip_prefix(br#"","exp":"#)?.strip_suffix(b"}")?;
+    let (negative, digits) = match digits.strip_prefix(b"-") {
+        Some(d) => (true, d),
+        None => (false, digits),
+    };
+    // At most 12 digits: every accepted date has them, and the fold below cannot overflow.
+    let integer = !digits.is_empty()
+        && digits.len() <= 12
+        && digits.iter().all(u8::is_ascii_digit)
+        && (digits[0] != b'0' || (digits.len() == 1 && !negative));
+    if !integer {
+        return None;
+    }
+    let magnitude = digits.iter().fold(0i64, |n, &d| n * 10 + i64::from(d - b'0'));
+    let exp = if negative { -magnitude } else { magnitude };
+    if !(MIN_NUMERIC_DATE..=MAX_NUMERIC_DATE).contains(&exp) {
+        return None;
+    }
+    // Printable ASCII only, so always UTF-8.
+    Some((std::str::from_utf8(name).ok()?, exp))
+}
+
 /// Parses a (verified) payload into claims.
 ///
 /// # Errors
@@ -341,6 +378,25 @@ impl<'de> de::Deserialize<'de> for RawClaims {
 /// allows rejecting duplicates); [`TokenError::InvalidClaim`] for a registered claim of the wrong
 /// type or range.
 pub(crate) fn parse_claims(json: &[u8], alg: Algorithm, kid: Option<String>) -> Result<Claims, TokenError> {
+    if let Some((sub, exp)) = halext_access_shape(json) {
+        return Ok(Claims(Arc::new(ClaimsData {
+            sub: Some(sub.to_owned()),
+            iss: None,
+            aud: None,
+            exp: Some(exp),
+            nbf: None,
+            iat: None,
+            jti: None,
+            extra: Map::new(),
+            alg,
+            kid,
+        })));
+    }
+    parse_general(json, alg, kid)
+}
+
+/// [`parse_claims`] without the fast path: serde_json, then the registered claims typed.
+fn parse_general(json: &[u8], alg: Algorithm, kid: Option<String>) -> Result<Claims, TokenError> {
     let raw: RawClaims = serde_json::from_slice(json)
         .map_err(|_| TokenError::malformed("payload is not a JSON object with unique claim names"))?;
     let data = ClaimsData {
@@ -425,6 +481,60 @@ mod tests {
         {
             assert!(matches!(parse(bad), Err(TokenError::Malformed { .. })), "{bad}");
         }
+    }
+
+    #[test]
+    fn halext_shape_fast_path_agrees_with_the_general_parser() {
+        let general = |json: &str| parse_general(json.as_bytes(), Algorithm::HS256, None);
+        let taken = [
+            r#"{"sub":"alice","exp":1764432000}"#,
+            r#"{"sub":"","exp":0}"#,
+            r#"{"sub":"a b~!#$%&'()*+,-./:;<=>?@[]^_`{|}","exp":-5}"#,
+            r#"{"sub":"x","exp":253402300799}"#,
+            r#"{"sub":"x","exp":-62135596800}"#,
+        ];
+        for json in taken {
+            assert!(halext_access_shape(json.as_bytes()).is_some(), "{json}");
+            assert_eq!(parse(json).unwrap(), general(json).unwrap(), "{json}");
+        }
+        // Declined by the fast path: the general parser decides, with the same result.
+        let declined = [
+            r#"{"sub":"al\u0069ce","exp":1}"#,
+            r#"{"sub":"a\"b","exp":1}"#,
+            "{\"sub\":\"caf\u{e9}\",\"exp\":1}",
+            "{\"sub\":\"a\tb\",\"exp\":1}",
+            "{\"sub\":\"a\u{7f}\",\"exp\":1}",
+            r#"{"sub":"a","exp":01}"#,
+            r#"{"sub":"a","exp":-0}"#,
+            r#"{"sub":"a","exp":-01}"#,
+            r#"{"sub":"a","exp":1.5}"#,
+            r#"{"sub":"a","exp":1e3}"#,
+            r#"{"sub":"a","exp":}"#,
+            r#"{"sub":"a","exp":-}"#,
+            r#"{"sub":"a","exp":253402300800}"#,
+            r#"{"sub":"a","exp":-62135596801}"#,
+            r#"{"sub":"a","exp":99999999999999999999}"#,
+            r#"{"sub":"a","exp":1} "#,
+            r#"{"sub":"a","exp":1}}"#,
+            r#"{"sub":"a","exp":1,"sub":"b"}"#,
+            r#"{"sub":"a","exp":1,"x":2}"#,
+            r#"{"exp":1,"sub":"a"}"#,
+            r#"{ "sub":"a","exp":1}"#,
+            r#"{"sub":"a", "exp":1}"#,
+            r#"{"sub":"a","exp":"1"}"#,
+            r#"{"sub":"a","exp":1"#,
+            r#"{"sub":"a""#,
+            r#"{"sub":"#,
+        ];
+        for json in declined {
+            assert!(halext_access_shape(json.as_bytes()).is_none(), "{json}");
+            assert_eq!(parse(json), general(json), "{json}");
+        }
+        // Bytes that are not UTF-8 are not printable ASCII: declined, and the general parser
+        // rejects them.
+        let bad_utf8 = b"{\"sub\":\"\xff\",\"exp\":1}";
+        assert!(halext_access_shape(bad_utf8).is_none());
+        assert!(matches!(parse_claims(bad_utf8, Algorithm::HS256, None), Err(TokenError::Malformed { .. })));
     }
 
     #[test]
