@@ -43,6 +43,15 @@ echo "== 2. token validation, PHP: extension vs pure PHP"
 "$CARGO" build --release -p halext-php
 PHP_ARGS=()
 [ $QUICK = 1 ] && PHP_ARGS=(--quick)
+# Twice: the secret in a file named by INI halext.jwt_secret_file (the production set-up of
+# docs/php-api.md), then in the environment (halext_validate_token() then pays a getenv scan).
+SECRET_FILE=$(mktemp)
+trap 'rm -f "$SECRET_FILE"' EXIT
+head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$SECRET_FILE"
+env -u HALEXT_JWT_SECRET -u HALEXT_JWT_SECRET_FILE \
+  "${PIN[@]}" "$PHP" -n -d extension="$PWD/target/release/libhalext_php.so" -d halext.jwt_secret_file="$SECRET_FILE" \
+  tests/php/bench/token.php "${PHP_ARGS[@]}"
+echo
 env -u HALEXT_JWT_SECRET -u HALEXT_JWT_SECRET_FILE \
   "${PIN[@]}" "$PHP" -n -d extension="$PWD/target/release/libhalext_php.so" tests/php/bench/token.php "${PHP_ARGS[@]}"
 

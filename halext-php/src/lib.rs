@@ -39,8 +39,8 @@
 //! that touches the engine is tested from PHP: `tests/php/` via `scripts/test-php.sh`.
 //!
 //! ## Module start-up (fork safety)
-//! MINIT registers INI entries, classes and parameter attributes and installs the panic
-//! hook: nothing else. No tokio runtime, HTTP client, MySQL pool, thread or socket is
+//! MINIT registers INI entries, classes and parameter attributes, interns the claim names of
+//! the claims array and installs the panic hook: nothing else. No tokio runtime, HTTP client, MySQL pool, thread or socket is
 //! created at MINIT or RINIT; they are made lazily per process by `halext_core::runtime`
 //! (PHP-FPM forks its workers after MINIT). There is no RINIT/RSHUTDOWN.
 
@@ -80,6 +80,7 @@ fn startup(_ty: i32, module_number: i32) -> i32 {
         boundary::install_panic_hook();
         halext_core::logging::init_from_env();
         ini::register(module_number);
+        token::claims::intern_names();
         exception::register().map_err(|e| format!("registering the exception classes: {e}"))?;
         sensitive::mark_all()
     }));

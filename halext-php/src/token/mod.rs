@@ -18,7 +18,7 @@
 //! Validators are fork-safe (nothing per-process is created before first use), so the registries
 //! may be filled in the FPM master or in a worker alike.
 
-mod claims;
+pub(crate) mod claims;
 mod configured;
 
 use ext_php_rs::boxed::ZBox;

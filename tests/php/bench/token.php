@@ -21,11 +21,19 @@ if (!function_exists('halext_validate_token')) {
 }
 
 $quick = in_array('--quick', $argv, true);
-$secret = bin2hex(random_bytes(24)); // 48 bytes
-if (!ini_get('halext.jwt_secret')) {
-    putenv("HALEXT_JWT_SECRET=$secret");
-} else {
+// halext_validate_token() takes the configured secret: INI halext.jwt_secret, else the file
+// named by INI halext.jwt_secret_file (what docs/php-api.md recommends for PHP-FPM), else the
+// environment, which this script sets (a 48-byte secret made per run) when INI has neither.
+if ((string) ini_get('halext.jwt_secret') !== '') {
     $secret = (string) ini_get('halext.jwt_secret');
+    $secretSource = 'INI halext.jwt_secret';
+} elseif ((string) ini_get('halext.jwt_secret_file') !== '') {
+    $secret = (string) file_get_contents((string) ini_get('halext.jwt_secret_file'));
+    $secretSource = 'INI halext.jwt_secret_file';
+} else {
+    $secret = bin2hex(random_bytes(24));
+    putenv("HALEXT_JWT_SECRET=$secret");
+    $secretSource = 'env HALEXT_JWT_SECRET (' . count(getenv()) . ' variables in the environment)';
 }
 
 function b64url_encode(string $s): string
@@ -148,7 +156,8 @@ $cases['registry hit'] = [static function (string $t) use ($options) { return ne
 $cases['registry miss'] = [static function (string $t) use ($secret, &$i) { return new Halext\TokenValidator(['secret' => $secret, 'leeway' => $i++]); }, $quarter];
 $best = measure_all($cases, $rounds);
 
-printf("PHP %s, halext %s, %d tokens, best of %d interleaved rounds, µs per call (claims array included)\n\n", PHP_VERSION, halext_version(), $n, $rounds);
+printf("PHP %s, halext %s, %d tokens, best of %d interleaved rounds, µs per call (claims array included)\n", PHP_VERSION, halext_version(), $n, $rounds);
+printf("halext_validate_token() secret: %s\n\n", $secretSource);
 printf("%-46s %12s %9s %12s %9s\n", 'validator', 'distinct', 'speed-up', 'same token', 'speed-up');
 $base = null;
 foreach (array_keys($validators) as $name) {
