@@ -156,6 +156,24 @@ fn apply_twice_changes_nothing_and_status_export_agree() {
     assert!(text(&o.stderr).contains("\"nosuch\", which is not configured"), "{}", text(&o.stderr));
     assert_eq!(count(&s.mapping, &format!("SELECT COUNT(*) FROM {MAP}")), 0);
 
+    // An edited plan turning a conflict into a second account under a planned name (another
+    // case, another mailbox) is refused too: Halext would refuse one of the registrations.
+    let mut v: Value = serde_json::from_slice(&std::fs::read(&plan).unwrap()).unwrap();
+    let decisions = v["decisions"].as_array_mut().unwrap();
+    let taken = decisions.iter().find(|d| d["status"] == "planned").unwrap()["halext_username"]
+        .as_str()
+        .unwrap()
+        .to_uppercase();
+    let conflict = decisions.iter_mut().find(|d| d["status"] == "conflict").unwrap();
+    conflict["status"] = "planned".into();
+    conflict["halext_username"] = taken.clone().into();
+    conflict["halext_email"] = "someone.else@example.org".into();
+    std::fs::write(&edited, serde_json::to_vec(&v).unwrap()).unwrap();
+    let o = run(&s.config, &["migrate", "apply", "--plan", edited.to_str().unwrap()]);
+    assert_eq!(code(&o), 2, "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains(&format!("{taken:?}")), "{}", text(&o.stderr));
+    assert_eq!(count(&s.mapping, &format!("SELECT COUNT(*) FROM {MAP}")), 0);
+
     let out = ok(&run(&s.config, &["migrate", "apply", "--plan", plan.to_str().unwrap()]));
     assert!(out.contains("26 rows in 1 batches"), "{out}");
     assert_table_is_plan(&s.config, &plan);

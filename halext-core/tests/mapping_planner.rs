@@ -435,6 +435,59 @@ fn a_reviewed_json_plan_reads_back_into_the_same_rows() {
     assert!(PlanFile::read(&b"{not json"[..]).is_err());
 }
 
+/// An edited plan that would give two people one Halext name or one mailbox is refused, naming
+/// both rows; the planner's own plans always pass.
+#[test]
+fn an_edited_plan_cannot_plan_two_accounts_for_one_name_or_email() {
+    use halext_core::mapping::plan::PlanFile;
+    use halext_core::mapping::{LinkedAccount, MappingKey};
+    let plan = Planner::new(default_policy()).plan_users(&all_users()).expect("plan");
+    let mut json = Vec::new();
+    plan.write_json(&mut json).expect("json");
+    let original: serde_json::Value = serde_json::from_slice(&json).expect("json");
+    let edit = |username: &str, email: &str| {
+        let mut v = original.clone();
+        let d = v["decisions"]
+            .as_array_mut()
+            .expect("arr")
+            .iter_mut()
+            .find(|d| d["site"] == "wordpress" && d["legacy_id"] == 2)
+            .expect("wp bob");
+        d["status"] = "planned".into();
+        d["halext_username"] = username.into();
+        d["halext_email"] = email.into();
+        PlanFile::read(serde_json::to_vec(&v).expect("json").as_slice())
+    };
+    // acmlm:2 is planned as `bob` (see the CSV test above).
+    for (username, email, why) in
+        [("BOB", "bob+wp@example.org", "is the same name as"), ("bob", "bob+wp@example.org", "another email")]
+    {
+        let err = edit(username, email).expect_err(username).to_string();
+        assert!(err.contains("wordpress:2") && err.contains("acmlm:2") && err.contains(why), "{err}");
+    }
+    let bob_email = plan
+        .decisions()
+        .find(|d| &**d.site == "acmlm" && d.legacy_id == 2)
+        .and_then(|d| d.halext_email.map(str::to_owned))
+        .expect("bob's planned email");
+    let err = edit("bob_wp", &bob_email.to_uppercase()).expect_err("same mailbox").to_string();
+    assert!(err.contains("has the email of") && err.contains("acmlm:2"), "{err}");
+    // The same name with the same email is the same person: accepted.
+    let file = edit("bob", &bob_email).expect("bob's second account");
+
+    // Against the store's links: a linked `carol` (another mailbox) takes the name.
+    let link = |username: &str, email: Option<&str>| LinkedAccount {
+        key: MappingKey { site: "social".into(), legacy_id: 999 },
+        username: username.into(),
+        email: email.map(str::to_owned),
+    };
+    let err = file.check_links(&[link("Bob", Some("x@example.org"))]).expect_err("linked name").to_string();
+    assert!(err.contains("social:999"), "{err}");
+    file.check_links(&[link("bob", Some(&bob_email))]).expect("the link is bob's own account");
+    file.check_links(&[link("bob", None)]).expect("a link without an email is not compared by email");
+    PlanFile::read(json.as_slice()).expect("the planner's plan").check_links(&[]).expect("passes");
+}
+
 #[test]
 fn planning_futures_are_send() {
     fn assert_send<T: Send>(_: &T) {}

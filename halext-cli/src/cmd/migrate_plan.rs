@@ -227,6 +227,10 @@ pub(super) fn apply(ctx: &Ctx, args: &ApplyArgs, out: &Output) -> Result<Exit, F
                     ));
                 }
             }
+            // An edited plan must not reuse a name or mailbox another person's Halext account
+            // already has through a link (the planner's own plans never do).
+            let linked = ctx.rt.block_on(store.linked()).map_err(store_failure)?;
+            plan.check_links(&linked).map_err(failure)?;
             Source::File(plan)
         }
         None => {

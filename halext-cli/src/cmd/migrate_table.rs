@@ -4,7 +4,7 @@ use std::io::Write;
 
 use halext_core::Code;
 use halext_core::mapping::store::{ExportFilter, SiteStatus, StatusReport};
-use halext_core::mapping::{LinkMethod, Mapping, MigrationError};
+use halext_core::mapping::{LinkMethod, Mapping, MigrationError, csv_cell};
 use serde_json::json;
 
 use super::migrate::{
@@ -129,16 +129,17 @@ fn export_into<W: Write + Send>(ctx: &Ctx, filter: &ExportFilter, json: bool, w:
             csv.write_record(CSV_HEADER).map_err(cerr)?;
             let n = store
                 .export(filter, &mut |m: Mapping| {
+                    let text = |s: Option<String>| csv_cell(&opt(s)).into_owned();
                     csv.write_record([
                         m.site.to_string(),
                         m.legacy_id.to_string(),
-                        opt(m.halext_username),
+                        text(m.halext_username),
                         opt(m.halext_user_id),
-                        opt(m.halext_email),
-                        opt(m.full_name),
+                        text(m.halext_email),
+                        text(m.full_name),
                         m.status.as_str().to_owned(),
                         m.link_method.as_str().to_owned(),
-                        m.reason,
+                        csv_cell(&m.reason).into_owned(),
                         opt(m.plan_run),
                         m.created_at.to_string(),
                         m.updated_at.to_string(),

@@ -11,11 +11,13 @@
 //! | registration | [`register`] | gated registration (Halext first, then the app's row, then `link`) |
 //! | service | [`service`] | [`MigrationService`]: all of the above from one `halext.toml`, per process |
 //! | bindings | [`options`], [`json`] | what a PHP/C Migration object is made from and holds (fork-aware); the JSON shapes it returns |
+//! | CSV | [`csv_cell`] | text cells of the CSV outputs: control characters replaced, formulas defused |
 //! | health | [`health`] | mapping rows that point at legacy accounts which no longer exist (`halext doctor`) |
 //!
 //! The operator's runbook and the rules in prose are in `docs/migration.md`.
 
 pub mod apply;
+mod csv_cell;
 pub mod error;
 pub mod halext;
 pub mod halext_api;
@@ -30,6 +32,7 @@ pub mod register;
 pub mod service;
 pub mod store;
 
+pub use csv_cell::csv_cell;
 pub use error::{BlockReason, MigrationError};
 pub use model::{LinkMethod, LinkedAccount, Mapping, MappingKey, MappingStatus, PlannedRow};
 pub use options::{MigrationHandle, MigrationOptions};

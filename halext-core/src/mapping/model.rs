@@ -82,6 +82,13 @@ pub struct MappingKey {
     pub legacy_id: u64,
 }
 
+impl std::fmt::Display for MappingKey {
+    /// `site:legacy_id`, e.g. `acmlm:42` (the form reports and errors use).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.site, self.legacy_id)
+    }
+}
+
 /// A legacy account already linked to a Halext account (a `linked` row of `halext_user_map`),
 /// as the planner takes it ([`crate::mapping::MappingStore::linked`] →
 /// [`crate::mapping::plan::Planner::with_linked`]).

@@ -1,11 +1,12 @@
 //! Plan reports: a human summary, JSON and CSV (the `halext migrate plan` outputs).
 
 use super::{Decision, Plan};
+use crate::mapping::csv_cell;
 use crate::mapping::error::MigrationError;
-use crate::mapping::model::{MappingStatus, PlannedRow};
-use crate::mapping::normalize::check_username;
+use crate::mapping::model::{LinkedAccount, MappingKey, MappingStatus, PlannedRow};
+use crate::mapping::normalize::{check_username, username_key};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::io::Write;
 
@@ -83,7 +84,9 @@ impl Plan {
 
     /// Writes the plan as CSV (RFC 4180, header row): `site, legacy_id, login, status,
     /// halext_username, halext_email, full_name, identity, reason_codes` (`;`-separated)
-    /// and `reason` (text).
+    /// and `reason` (text). Text cells go through [`csv_cell`] (control characters shown as
+    /// `�`, a leading `=`/`+`/`-`/`@` prefixed with `'`); [`Plan::write_json`] keeps exact
+    /// values.
     ///
     /// # Errors
     /// [`MigrationError::Internal`] when writing fails.
@@ -106,17 +109,18 @@ impl Plan {
         for d in self.decisions() {
             let codes: Vec<&str> = d.reasons.iter().map(|r| r.code()).collect();
             let identity = if d.identity == u32::MAX { String::new() } else { d.identity.to_string() };
+            let text = |s: Option<&str>| csv_cell(s.unwrap_or("")).into_owned();
             out.write_record([
                 &**d.site,
                 &d.legacy_id.to_string(),
-                d.login,
+                &text(Some(d.login)),
                 d.status.as_str(),
-                d.halext_username.unwrap_or(""),
-                d.halext_email.unwrap_or(""),
-                d.full_name.unwrap_or(""),
+                &text(d.halext_username),
+                &text(d.halext_email),
+                &text(d.full_name),
                 &identity,
                 &codes.join(";"),
-                &d.reason_text(),
+                &text(Some(&d.reason_text())),
             ])
             .map_err(err)?;
         }
@@ -204,7 +208,9 @@ pub struct PlanFile {
 
 impl PlanFile {
     /// Reads and checks a plan file: every `planned` row needs a username that satisfies the
-    /// username rule ([`check_username`]) and an email.
+    /// username rule ([`check_username`]) and an email, and the planned rows must name one
+    /// future Halext account per username and per email ([`PlanFile::check_links`] without
+    /// links): what the planner guarantees, and what an edited plan may break.
     ///
     /// # Errors
     /// [`MigrationError::InvalidArgument`] for invalid JSON or a row that fails the checks
@@ -232,7 +238,88 @@ impl PlanFile {
                 return Err(bad("planned without an email".into()));
             }
         }
+        file.check_links(&[])?;
         Ok(file)
+    }
+
+    /// Checks that the `planned` rows, together with the accounts already `linked` in the
+    /// store (`linked`, from [`crate::mapping::MappingStore::linked`]), name one Halext account
+    /// per username and per email, as the planner does:
+    /// * rows whose usernames are the same name to a human ([`username_key`]: `Alice` and
+    ///   `alice`) must carry the same username and email: they are one identity's accounts.
+    ///   Halext itself is case-sensitive, but the planner never plans two accounts a person
+    ///   could confuse, and a second registration of an identical name is refused by Halext
+    ///   (halext-api.md §1.6) when that user logs in;
+    /// * rows with the same email must carry the same username (Halext's email is unique).
+    ///
+    /// A planned row may reuse a linked account's username with that link's email (it is the
+    /// same person's account on another site); a link recorded without an email is not
+    /// compared by email.
+    ///
+    /// # Errors
+    /// [`MigrationError::InvalidArgument`] naming both rows of the first clash.
+    pub fn check_links(&self, linked: &[LinkedAccount]) -> Result<(), MigrationError> {
+        struct Owner<'a> {
+            key: MappingKey,
+            username: &'a str,
+            email: Option<String>,
+        }
+        let lower = |e: &str| e.to_lowercase();
+        let mut by_name: HashMap<String, Owner<'_>> = HashMap::new();
+        let mut by_email: HashMap<String, Owner<'_>> = HashMap::new();
+        for l in linked {
+            let email = l.email.as_deref().map(lower);
+            by_name.entry(username_key(&l.username)).or_insert_with(|| Owner {
+                key: l.key.clone(),
+                username: &l.username,
+                email: email.clone(),
+            });
+            if let Some(e) = email {
+                by_email.entry(e).or_insert_with(|| Owner {
+                    key: l.key.clone(),
+                    username: &l.username,
+                    email: None,
+                });
+            }
+        }
+        for d in self.decisions.iter().filter(|d| d.status == MappingStatus::Planned) {
+            let (Some(username), Some(email)) = (d.halext_username.as_deref(), d.halext_email.as_deref())
+            else {
+                continue; // `read` refuses these
+            };
+            let email = lower(email);
+            let here = MappingKey { site: d.site.clone(), legacy_id: d.legacy_id };
+            let clash = |other: &Owner<'_>, why: &str| {
+                MigrationError::InvalidArgument(format!(
+                    "plan file: {here}: username {username:?} <{email}> {why} {} ({:?}{}): Halext would refuse \
+                     one of the two registrations; give one another username, or mark it conflict",
+                    other.key,
+                    other.username,
+                    other.email.as_deref().map(|e| format!(" <{e}>")).unwrap_or_default(),
+                ))
+            };
+            match by_name.get(&username_key(username)) {
+                Some(o) if o.username != username => return Err(clash(o, "is the same name as")),
+                Some(o) if o.email.as_ref().is_some_and(|e| *e != email) => {
+                    return Err(clash(o, "is already planned or linked with another email for"));
+                }
+                Some(_) => {}
+                None => {
+                    by_name.insert(
+                        username_key(username),
+                        Owner { key: here.clone(), username, email: Some(email.clone()) },
+                    );
+                }
+            }
+            match by_email.get(&email) {
+                Some(o) if o.username != username => return Err(clash(o, "has the email of")),
+                Some(_) => {}
+                None => {
+                    by_email.insert(email.clone(), Owner { key: here, username, email: None });
+                }
+            }
+        }
+        Ok(())
     }
 
     /// The rows apply writes (every decision except `linked` ones).
