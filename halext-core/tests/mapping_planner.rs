@@ -395,6 +395,25 @@ fn reports_as_text_json_and_csv() {
     assert_eq!(rows.len(), 26);
     let bob = rows.iter().find(|r| &r[0] == "acmlm" && &r[1] == "2").expect("bob");
     assert_eq!((&bob[3], &bob[4], &bob[8]), ("planned", "bob", "email_not_trusted;md5_hash"));
+
+    // Hostile legacy strings: escapes shown as U+FFFD, a formula kept as text; JSON exact.
+    let mut users = all_users();
+    let bob = users.iter().position(|u| &*u.site == "acmlm" && u.id == 2).expect("acmlm:2, planned");
+    users[bob].login = "=HYPERLINK(\"http://evil\")".into();
+    users[bob].display_name = Some("red\x1b[31m name".into());
+    let plan = Planner::new(default_policy()).plan_users(&users).expect("plan");
+    let mut csv_out = Vec::new();
+    plan.write_csv(&mut csv_out).expect("csv");
+    let mut r = csv::Reader::from_reader(csv_out.as_slice());
+    let row = r.records().nth(bob).expect("a row").expect("row");
+    assert_eq!(&row[2], "'=HYPERLINK(\"http://evil\")");
+    assert_eq!(&row[6], "red\u{fffd}[31m name");
+    assert!(!String::from_utf8_lossy(&csv_out).contains('\x1b'));
+    let mut json = Vec::new();
+    plan.write_json(&mut json).expect("json");
+    let v: serde_json::Value = serde_json::from_slice(&json).expect("json");
+    assert_eq!(v["decisions"][bob]["login"], "=HYPERLINK(\"http://evil\")");
+    assert_eq!(v["decisions"][bob]["full_name"], "red\x1b[31m name");
 }
 
 #[test]
