@@ -8,7 +8,9 @@
 -- halext_username_key is the case-folded username (NFC + lower-case) the planner and
 -- registration use to keep 'alice' and 'Alice' from becoming two accounts.
 -- One secondary index serves both reverse lookups: by exact Halext username
--- (key = fold(username) AND username = ?) and by case-insensitive name (key = ?). Every extra
+-- (key = fold(username) AND username = ?) and by case-insensitive name (key = ?). A small one
+-- on status serves every plan (it reads the linked rows to keep their names: without it, a
+-- scan of the whole table, 0.9 s at a million rows) and `halext migrate status`. Every extra
 -- index costs apply throughput; plan_run is not indexed (rollback is a rare full scan).
 -- Times are UTC (written with UTC_TIMESTAMP()).
 CREATE TABLE IF NOT EXISTS `halext_user_map` (
@@ -27,5 +29,6 @@ CREATE TABLE IF NOT EXISTS `halext_user_map` (
   `updated_at`          datetime NOT NULL,
   `linked_at`           datetime DEFAULT NULL,
   PRIMARY KEY (`site`, `legacy_id`),
-  KEY `halext_username` (`halext_username_key`, `halext_username`)
+  KEY `halext_username` (`halext_username_key`, `halext_username`),
+  KEY `status` (`status`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;

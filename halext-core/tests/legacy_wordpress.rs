@@ -21,7 +21,10 @@ fn site(db: &str, prefix: &str) -> MysqlSite {
 }
 
 async fn read_all(site: &MysqlSite) -> BTreeMap<u64, LegacyUser> {
-    let mut source = site.users();
+    read_source(site.users()).await
+}
+
+async fn read_source(mut source: impl UserSource) -> BTreeMap<u64, LegacyUser> {
     let mut all = BTreeMap::new();
     while let Some(batch) = source.next_batch().await.expect("batch") {
         for u in batch {
@@ -146,5 +149,30 @@ async fn full_reads_merge_meta_like_lookups() {
     for (id, user) in &users {
         let looked_up = site.get_by_id(*id).await.expect("q").expect("row");
         assert_eq!(&looked_up, user, "user {id}");
+    }
+}
+
+/// A read without `last_seen_at` (what the planner does) takes the capabilities from an
+/// unsorted map instead of the sorted stream: the same users, roles and rule (the lowest
+/// `umeta_id` with a value wins, orphan and NULL rows ignored), `last_seen_at` left out.
+#[tokio::test]
+async fn reads_without_last_seen_agree_with_full_reads() {
+    for (name, extra) in [
+        ("wp_nols_dup", "tests/data/legacy-wordpress-duplicate-meta.sql"),
+        ("wp_nols_orphan", "tests/data/legacy-wordpress-orphan-meta.sql"),
+        ("wp_nols_null", "tests/data/legacy-wordpress-null-capabilities.sql"),
+    ] {
+        let db = common::fresh_database(name, &[FIXTURE, extra]);
+        let site = site(&db, "wp_");
+        let full = read_all(&site).await;
+        let lean = read_source(site.users().without_last_seen()).await;
+        assert!(full.values().any(|u| u.last_seen_at.is_some()), "{name}: the fixture has session tokens");
+        assert!(lean.values().all(|u| u.last_seen_at.is_none()), "{name}");
+        let expected: BTreeMap<u64, LegacyUser> =
+            full.into_iter().map(|(id, u)| (id, LegacyUser { last_seen_at: None, ..u })).collect();
+        assert_eq!(lean, expected, "{name}");
+        if name == "wp_nols_null" {
+            assert!(lean[&12].is_admin, "the NULL row gives way to the administrator row");
+        }
     }
 }

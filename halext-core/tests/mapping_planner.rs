@@ -350,17 +350,24 @@ fn the_plan_does_not_depend_on_input_order() {
     }
 }
 
+/// Sources are ingested apart, one part each, and joined in source order: the plan is the
+/// one a single in-memory pass gives, decision for decision, links (on two sites) included.
 #[tokio::test]
 async fn plans_from_user_sources_in_batches() {
-    let sources = vec![
-        MemSource::boxed("acmlm", to_users("acmlm", &acmlm()), 3),
-        MemSource::boxed("wordpress", to_users("wordpress", &wordpress()), 2),
-        MemSource::boxed("social", to_users("social", &social()), 100),
-    ];
-    let plan = Planner::new(default_policy()).plan(sources).await.expect("plan");
-    let direct = Planner::new(default_policy()).plan_users(&all_users()).expect("plan");
-    assert_eq!(plan.summary().by_status, direct.summary().by_status);
-    assert_eq!(plan.len(), 26);
+    let links = vec![linked("wordpress", 3, "jürgen", None), linked("acmlm", 1, "Alice", Some("a@x.org"))];
+    for policy in [default_policy(), trusting_policy()] {
+        let sources = vec![
+            MemSource::boxed("acmlm", to_users("acmlm", &acmlm()), 3),
+            MemSource::boxed("wordpress", to_users("wordpress", &wordpress()), 2),
+            MemSource::boxed("social", to_users("social", &social()), 100),
+        ];
+        let planner = Planner::new(policy).with_linked(links.clone());
+        let plan = planner.plan(sources).await.expect("plan");
+        let direct = planner.plan_users(&all_users()).expect("plan");
+        assert_eq!(plan.len(), 26);
+        assert_eq!(plan.decisions().collect::<Vec<_>>(), direct.decisions().collect::<Vec<_>>());
+        assert_eq!(plan.decisions().filter(|d| d.status == Linked).count(), 2);
+    }
 }
 
 #[test]

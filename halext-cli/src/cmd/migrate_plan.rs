@@ -93,7 +93,7 @@ fn make_plan(ctx: &Ctx, sites: &[String], store: Option<&MappingStore>) -> Resul
             let estimate = site.estimated_rows().await.ok().flatten().filter(|&n| n > 0);
             let bar = ctx.progress.rows(site.site_name(), estimate);
             sources.push(Box::new(Counted {
-                inner: site.users(),
+                inner: site.users().without_last_seen(),
                 bar,
                 progress: ctx.progress.clone(),
                 started: None,

@@ -1,17 +1,25 @@
 //! WordPress usermeta: the two values the reader needs per user (`{prefix}capabilities` and
-//! `session_tokens`; legacy-users.md §2.1), read two ways.
+//! `session_tokens`; legacy-users.md §2.1), read three ways.
 //!
-//! * Full reads ([`MetaStream`]): one query over just the two meta keys, ordered by
-//!   `user_id, umeta_id`, streamed on a second connection by a spawned task and merged with
-//!   the keyset pages of users (a merge join: both sides ascend by user id). WordPress indexes
-//!   `wp_usermeta` on `user_id` and `meta_key(191)` only, so the former per-page query
-//!   (`user_id BETWEEN a AND b AND meta_key IN (…)`) fetched all ~14 meta rows of every user
-//!   from the clustered index to keep 1–2 of them; the stream reads the ~1.25 rows per user
-//!   it needs through the `meta_key` index and lets the server sort them, once.
+//! * Full reads ([`FullMeta`]), two strategies:
+//!   * with `last_seen_at` ([`MetaStream`]): one query over just the two meta keys, ordered
+//!     by `user_id, umeta_id`, streamed on a second connection by a spawned task and merged
+//!     with the keyset pages of users (a merge join: both sides ascend by user id). WordPress
+//!     indexes `wp_usermeta` on `user_id` and `meta_key(191)` only, so a per-page query
+//!     (`user_id BETWEEN a AND b AND meta_key IN (…)`) would fetch all ~14 meta rows of every
+//!     user from the clustered index to keep 1–2 of them; the stream reads the ~1.25 rows per
+//!     user it needs through the `meta_key` index and lets the server sort them, once;
+//!   * without it ([`CapabilitiesMap`], what the planner reads): the capabilities rows alone,
+//!     unsorted, into a map of user id → value, loaded on a second connection while the other
+//!     sites are read and awaited before the first page is decoded. The server's sort of a
+//!     `LONGTEXT` column re-reads every row after sorting; skipping it halves the usermeta
+//!     read. Capabilities values repeat (one per role combination), so the map keeps each
+//!     distinct value once: 24 bytes per user.
 //! * Lookups ([`attach`]): `user_id IN (…)` for the few rows a login lookup found.
 //!
-//! Both keep, per user and key, the value of the lowest `umeta_id` (what
-//! `get_user_meta($id, $key, true)` returns); a NULL `meta_value` gives way to the next row.
+//! All keep, per user and key, the value of the lowest `umeta_id` among the rows whose
+//! `meta_value` is not NULL (what `get_user_meta($id, $key, true)` returns; a NULL value
+//! gives way to the next row).
 
 use std::collections::HashMap;
 
@@ -219,4 +227,136 @@ async fn stream(
     if let Err(e) = run.await {
         let _ = tx.send(Err(e)).await;
     }
+}
+
+/// The usermeta side of a full read (see the module docs for the two strategies).
+#[derive(Debug)]
+pub(crate) enum FullMeta {
+    /// Capabilities and session tokens, sorted, merged page by page.
+    Stream(MetaStream),
+    /// Capabilities only (`last_seen_at` not read), unsorted, into a map.
+    Capabilities(CapabilitiesMap),
+}
+
+impl FullMeta {
+    /// Starts reading (on the current tokio runtime): the [`MetaStream`] when `last_seen` is
+    /// wanted, else the [`CapabilitiesMap`].
+    pub(crate) fn start(site: &MysqlSite, meta: &MetaQuery, last_seen: bool) -> FullMeta {
+        if last_seen {
+            FullMeta::Stream(MetaStream::start(site, meta))
+        } else {
+            FullMeta::Capabilities(CapabilitiesMap::start(site, meta))
+        }
+    }
+
+    /// Appends the two meta values to every row of a keyset page, like [`attach`].
+    ///
+    /// # Errors
+    /// [`LegacyError::Database`] when the meta query failed; start a new one to retry.
+    pub(crate) async fn attach(&mut self, batch: &mut [Vec<Value>]) -> Result<(), LegacyError> {
+        match self {
+            FullMeta::Stream(s) => s.attach(batch).await,
+            FullMeta::Capabilities(m) => m.attach(batch).await,
+        }
+    }
+}
+
+/// Every user's capabilities value: user id → (lowest `umeta_id`, index into the distinct
+/// values).
+#[derive(Debug, Default)]
+struct Capabilities {
+    by_user: HashMap<u64, (u64, u32)>,
+    values: Vec<Vec<u8>>,
+}
+
+/// The capabilities of every user, loaded by a spawned task on its own connection (see the
+/// module docs). Dropping it stops the task.
+#[derive(Debug)]
+pub(crate) struct CapabilitiesMap {
+    site: MysqlSite,
+    state: MapState,
+}
+
+#[derive(Debug)]
+enum MapState {
+    Loading(tokio::task::JoinHandle<Result<Capabilities, LegacyError>>),
+    Loaded(Capabilities),
+    Failed,
+}
+
+impl Drop for CapabilitiesMap {
+    fn drop(&mut self) {
+        if let MapState::Loading(task) = &self.state {
+            task.abort();
+        }
+    }
+}
+
+impl CapabilitiesMap {
+    fn start(site: &MysqlSite, meta: &MetaQuery) -> CapabilitiesMap {
+        let task = tokio::spawn(load_capabilities(
+            site.clone(),
+            meta.capabilities_sql(),
+            meta.capabilities_key.clone(),
+        ));
+        CapabilitiesMap { site: site.clone(), state: MapState::Loading(task) }
+    }
+
+    /// Waits for the map (the first call), then appends each row's capabilities value and a
+    /// NULL session-tokens value.
+    async fn attach(&mut self, batch: &mut [Vec<Value>]) -> Result<(), LegacyError> {
+        if let MapState::Loading(task) = &mut self.state {
+            let loaded = task.await;
+            self.state = MapState::Failed;
+            let loaded =
+                loaded.map_err(|e| self.site.db_err(format!("the usermeta reader stopped: {e}")))??;
+            self.state = MapState::Loaded(loaded);
+        }
+        let MapState::Loaded(caps) = &self.state else {
+            return Err(self.site.db_err("the usermeta read failed before"));
+        };
+        for row in batch.iter_mut() {
+            let id = rows::cursor(row).ok().and_then(|c| u64::try_from(c).ok());
+            let value =
+                id.and_then(|id| caps.by_user.get(&id)).and_then(|&(_, i)| caps.values.get(i as usize));
+            row.push(value.map_or(Value::NULL, |v| Value::Bytes(v.clone())));
+            row.push(Value::NULL);
+        }
+        Ok(())
+    }
+}
+
+/// The loading task: every capabilities row, the lowest `umeta_id` with a value kept per user,
+/// each distinct value stored once.
+async fn load_capabilities(
+    site: MysqlSite,
+    sql: String,
+    caps_key: String,
+) -> Result<Capabilities, LegacyError> {
+    let mut conn = site.conn().await?;
+    let mut result = conn.query_iter(sql).await.map_err(|e| site.db_err(e))?;
+    let mut caps = Capabilities::default();
+    let mut distinct: HashMap<Vec<u8>, u32> = HashMap::new();
+    while let Some(row) = result.next().await.map_err(|e| site.db_err(e))? {
+        let Some(MetaRow { user_id, umeta_id, slot: 0, value: Some(value) }) =
+            parse(row, caps_key.as_bytes())
+        else {
+            continue; // another key (not selected), or a NULL value: gives way
+        };
+        if caps.by_user.get(&user_id).is_some_and(|&(seen, _)| seen < umeta_id) {
+            continue;
+        }
+        let index = match distinct.get(&value) {
+            Some(&i) => i,
+            None => {
+                let i = u32::try_from(caps.values.len())
+                    .map_err(|_| site.db_err("more than 4 billion distinct capabilities values"))?;
+                caps.values.push(value.clone());
+                distinct.insert(value, i);
+                i
+            }
+        };
+        caps.by_user.insert(user_id, (umeta_id, index));
+    }
+    Ok(caps)
 }

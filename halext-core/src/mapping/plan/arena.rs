@@ -16,6 +16,12 @@ impl Str {
     pub(crate) fn is_none(self) -> bool {
         self.off == u32::MAX
     }
+
+    /// The same string after its arena was appended at offset `base` of another
+    /// ([`Arena::append`]); [`Str::NONE`] stays itself.
+    pub(crate) fn shifted(self, base: u32) -> Str {
+        if self.is_none() { self } else { Str { off: self.off + base, len: self.len } }
+    }
 }
 
 #[derive(Default)]
@@ -31,6 +37,22 @@ impl Arena {
         off.checked_add(len).filter(|&end| end < u32::MAX)?;
         self.buf.push_str(s);
         Some(Str { off, len })
+    }
+
+    /// Appends all of `other`, returning the offset its strings now start at (shift its
+    /// [`Str`]s by it); `None` when the arena would pass 4 GiB.
+    pub(crate) fn append(&mut self, other: Arena) -> Option<u32> {
+        let base = u32::try_from(self.buf.len()).ok()?;
+        let end = base.checked_add(u32::try_from(other.buf.len()).ok()?)?;
+        if end == u32::MAX {
+            return None;
+        }
+        if self.buf.is_empty() {
+            self.buf = other.buf;
+        } else {
+            self.buf.push_str(&other.buf);
+        }
+        Some(base)
     }
 
     /// Appends `s` lower-cased (ASCII only; other bytes unchanged).

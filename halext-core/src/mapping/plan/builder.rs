@@ -52,12 +52,7 @@ impl PlanBuilder {
     /// ([`crate::mapping::MappingStore::linked`]): they keep their Halext username, reserve it,
     /// and give it to the other accounts of their identity.
     pub fn new(policy: PlanPolicy, linked: Vec<LinkedAccount>) -> Self {
-        let now = policy.now.unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_secs() as i64)
-                .unwrap_or(0)
-        });
+        let now = policy.now.unwrap_or_else(unix_now);
         let mut pins: HashMap<Arc<str>, HashMap<u64, Pin>> = HashMap::new();
         for l in linked {
             pins.entry(l.key.site).or_default().insert(l.key.legacy_id, (l.username, l.email));
@@ -90,6 +85,34 @@ impl PlanBuilder {
         );
         self.site_pins.push(self.pins.remove(site));
         Ok(i)
+    }
+
+    /// Appends the accounts of `other` after this builder's (as if they had been fed here
+    /// next), so that sources ingested apart ([`super::Planner::plan`]) plan as one. Both
+    /// must have the same policy, and `other`'s links must be in `other` (links are applied
+    /// as accounts are fed). `other`'s storage is freed as it is copied.
+    ///
+    /// # Errors
+    /// [`MigrationError::InvalidArgument`] when the joined plan outgrows the compact storage.
+    pub fn absorb(&mut self, other: PlanBuilder) -> Result<(), MigrationError> {
+        let PlanBuilder { sites, arena, recs, pinned, .. } = other;
+        let base_rec = u32::try_from(self.recs.len()).map_err(|_| too_large())?;
+        if self.recs.len() + recs.len() >= (NONE - 1) as usize {
+            return Err(too_large());
+        }
+        let site_map = sites.iter().map(|s| self.site_index(s)).collect::<Result<Vec<u16>, _>>()?;
+        let base_off = self.arena.append(arena).ok_or_else(too_large)?;
+        self.recs.reserve_exact(recs.len());
+        self.recs.extend(recs.into_iter().map(|mut r| {
+            r.site = site_map[r.site as usize];
+            r.login = r.login.shifted(base_off);
+            r.name = r.name.shifted(base_off);
+            r.email = r.email.shifted(base_off);
+            r.full = r.full.shifted(base_off);
+            r
+        }));
+        self.pinned.extend(pinned.into_iter().map(|(i, name)| (i + base_rec, name.shifted(base_off))));
+        Ok(())
     }
 
     /// Number of accounts fed so far.
@@ -505,6 +528,14 @@ impl PlanBuilder {
         drop(by_rank);
         Plan::new(sites, site_rank, arena, recs, idents, pinned)
     }
+}
+
+/// Seconds since the Unix epoch now (0 if the clock is before 1970).
+pub(crate) fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
 }
 
 fn block_code(r: BlockReason) -> u8 {

@@ -125,45 +125,47 @@ impl Planner {
         self
     }
 
-    /// Reads every source to the end and plans. The sources are read concurrently (one task
-    /// each on the current tokio runtime, at most [`PREFETCH_BATCHES`] batches ahead of the
-    /// planner), so one site's database works while another's rows are decoded and planned;
-    /// the planner still takes the batches in source order, so the plan is the same as a
-    /// sequential read's.
+    /// Reads every source to the end and plans. Each source is read and ingested by its own
+    /// task on the current tokio runtime, into its own part of the plan (compact records, see
+    /// [`PlanBuilder`]); the parts are joined in source order before the decisions, so the plan
+    /// is the one a sequential read would give, while no site waits for another's database.
+    /// Every part uses the same "now" (the policy's, or the time `plan` starts).
     ///
     /// # Errors
     /// A source's [`crate::legacy::LegacyError`] (as [`MigrationError::Legacy`]); nothing is
     /// planned from a partial read (the other sources' reads are stopped).
-    /// [`MigrationError::InvalidArgument`] for a plan too large for the compact storage.
+    /// [`MigrationError::InvalidArgument`] for a plan too large for the compact storage;
+    /// [`MigrationError::Internal`] if a read task panicked.
     pub async fn plan(&self, sources: Vec<Box<dyn UserSource>>) -> Result<Plan, MigrationError> {
-        let mut b = PlanBuilder::new(self.policy.clone(), self.linked.clone());
-        let mut rejected = Vec::new();
+        let mut policy = self.policy.clone();
+        policy.now.get_or_insert_with(builder::unix_now);
+        let n = sources.len();
         // Dropping the set (an error here, or the caller dropping this future) stops the reads.
         let mut reads = tokio::task::JoinSet::new();
-        let mut feeds = Vec::with_capacity(sources.len());
-        for src in sources {
-            let (tx, rx) = tokio::sync::mpsc::channel(PREFETCH_BATCHES);
-            reads.spawn(prefetch(src, tx));
-            feeds.push(rx);
+        for (i, src) in sources.into_iter().enumerate() {
+            let linked: Vec<LinkedAccount> =
+                self.linked.iter().filter(|l| l.key.site == *src.site()).cloned().collect();
+            let part = PlanBuilder::new(policy.clone(), linked);
+            reads.spawn(async move { (i, ingest(src, part).await) });
         }
-        for mut feed in feeds {
-            loop {
-                match feed.recv().await {
-                    Some(Feed::Batch(batch)) => b.add(&batch)?,
-                    // Rows a source skipped under `on_bad_row = "report"` are reported, not lost.
-                    Some(Feed::End(skipped)) => {
-                        rejected.extend(skipped);
-                        break;
-                    }
-                    Some(Feed::Failed(e)) => return Err(e.into()),
-                    None => {
-                        return Err(MigrationError::InvalidArgument(
-                            "a legacy source's reader stopped before its end".into(),
-                        ));
-                    }
-                }
+        let mut parts: Vec<Option<(PlanBuilder, Vec<crate::legacy::RejectedRow>)>> =
+            std::iter::repeat_with(|| None).take(n).collect();
+        while let Some(joined) = reads.join_next().await {
+            let (i, part) = joined
+                .map_err(|e| MigrationError::Internal(format!("a legacy source's reader stopped: {e}")))?;
+            parts[i] = Some(part?);
+        }
+        let mut b: Option<PlanBuilder> = None;
+        // Rows a source skipped under `on_bad_row = "report"` are reported, not lost.
+        let mut rejected = Vec::new();
+        for (part, skipped) in parts.into_iter().flatten() {
+            rejected.extend(skipped);
+            match &mut b {
+                None => b = Some(part),
+                Some(b) => b.absorb(part)?,
             }
         }
+        let b = b.unwrap_or_else(|| PlanBuilder::new(policy, self.linked.clone()));
         let mut plan = b.finish();
         plan.rejected = rejected;
         Ok(plan)
@@ -180,30 +182,17 @@ impl Planner {
     }
 }
 
-/// Batches a source may read ahead of the planner in [`Planner::plan`] (per source).
-pub const PREFETCH_BATCHES: usize = 2;
-
-/// What a source's read task hands the planner.
-enum Feed {
-    Batch(Vec<LegacyUser>),
-    /// The source ended; the rows it skipped (`on_bad_row = "report"`).
-    End(Vec<crate::legacy::RejectedRow>),
-    Failed(crate::legacy::LegacyError),
-}
-
-/// Reads `src` to its end into `tx` (stops early when the planner is gone).
-async fn prefetch(mut src: Box<dyn UserSource>, tx: tokio::sync::mpsc::Sender<Feed>) {
-    loop {
-        let msg = match src.next_batch().await {
-            Ok(Some(batch)) => Feed::Batch(batch),
-            Ok(None) => Feed::End(src.take_rejected()),
-            Err(e) => Feed::Failed(e),
-        };
-        let last = !matches!(msg, Feed::Batch(_));
-        if tx.send(msg).await.is_err() || last {
-            return;
-        }
+/// Reads `src` to its end into `part`, with the rows it skipped (`on_bad_row = "report"`).
+async fn ingest(
+    mut src: Box<dyn UserSource>,
+    mut part: PlanBuilder,
+) -> Result<(PlanBuilder, Vec<crate::legacy::RejectedRow>), MigrationError> {
+    while let Some(batch) = src.next_batch().await? {
+        part.add(&batch)?;
+        // Let the other sources' tasks run between batches on a single-threaded runtime.
+        tokio::task::yield_now().await;
     }
+    Ok((part, src.take_rejected()))
 }
 
 /// The result of planning: one [`Decision`] per account, in input order.
