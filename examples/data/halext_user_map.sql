@@ -8,10 +8,10 @@
 -- halext_username_key is the case-folded username (NFC + lower-case) the planner and
 -- registration use to keep 'alice' and 'Alice' from becoming two accounts.
 -- One secondary index serves both reverse lookups: by exact Halext username
--- (key = fold(username) AND username = ?) and by case-insensitive name (key = ?). A small one
--- on status serves every plan (it reads the linked rows to keep their names: without it, a
--- scan of the whole table, 0.9 s at a million rows) and `halext migrate status`. Every extra
--- index costs apply throughput; plan_run is not indexed (rollback is a rare full scan).
+-- (key = fold(username) AND username = ?) and by case-insensitive name (key = ?). Every extra
+-- index costs apply throughput; plan_run is not indexed (rollback is a rare full scan), nor is
+-- status: a plan reads the linked rows with a scan (0.9 s at a million rows), and an index on
+-- it cost apply 10-15% of its rate (docs/benchmarks.md), about as much as it saves a re-plan.
 -- Times are UTC (written with UTC_TIMESTAMP()).
 CREATE TABLE IF NOT EXISTS `halext_user_map` (
   `site`                varchar(64)  CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
@@ -29,6 +29,5 @@ CREATE TABLE IF NOT EXISTS `halext_user_map` (
   `updated_at`          datetime NOT NULL,
   `linked_at`           datetime DEFAULT NULL,
   PRIMARY KEY (`site`, `legacy_id`),
-  KEY `halext_username` (`halext_username_key`, `halext_username`),
-  KEY `status` (`status`)
+  KEY `halext_username` (`halext_username_key`, `halext_username`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;

@@ -45,7 +45,6 @@ async fn init_is_idempotent_and_creates_the_shipped_table() {
     assert!(create.contains("ENGINE=InnoDB"), "{create}");
     assert!(create.contains("PRIMARY KEY (`site`,`legacy_id`)"), "{create}");
     assert!(create.contains("KEY `halext_username` (`halext_username_key`,`halext_username`)"), "{create}");
-    assert!(create.contains("KEY `status` (`status`)"), "{create}");
     assert!(create.contains("DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin"), "{create}");
     assert!(create.contains("`plan_run` varchar(64) CHARACTER SET ascii COLLATE ascii_bin"), "{create}");
     assert!(DDL.contains("CREATE TABLE IF NOT EXISTS `halext_user_map`"));
