@@ -511,6 +511,16 @@ fn an_edited_plan_cannot_plan_two_accounts_for_one_name_or_email() {
     assert!(err.contains("social:999"), "{err}");
     file.check_links(&[link("bob", Some(&bob_email))]).expect("the link is bob's own account");
     file.check_links(&[link("bob", None)]).expect("a link without an email is not compared by email");
+    let err = file.check_links(&[link("bob", Some("x@example.org"))]).expect_err("another bob").to_string();
+    assert!(err.contains("another email") && err.contains("social:999"), "{err}");
+    // A row linked since the plan was made is skipped (apply keeps links), even under another
+    // name with the planned email.
+    let since = LinkedAccount {
+        key: MappingKey { site: "wordpress".into(), legacy_id: 2 },
+        username: "bob_on_halext".into(),
+        email: Some(bob_email.clone()),
+    };
+    file.check_links(&[since]).expect("the row is linked now");
     PlanFile::read(json.as_slice()).expect("the planner's plan").check_links(&[]).expect("passes");
 }
 

@@ -14,7 +14,7 @@
 //!     sites are read and awaited before the first page is decoded. The server's sort of a
 //!     `LONGTEXT` column re-reads every row after sorting; skipping it halves the usermeta
 //!     read. Capabilities values repeat (one per role combination), so the map keeps each
-//!     distinct value once: 24 bytes per user.
+//!     distinct value once: about 30 bytes per user.
 //! * Lookups ([`attach`]): `user_id IN (…)` for the few rows a login lookup found.
 //!
 //! All keep, per user and key, the value of the lowest `umeta_id` among the rows whose
@@ -263,7 +263,7 @@ impl FullMeta {
 
 /// Every user's capabilities value: user id → (lowest `umeta_id`, index into the distinct
 /// values).
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Capabilities {
     by_user: HashMap<u64, (u64, u32)>,
     values: Vec<Vec<u8>>,
@@ -335,7 +335,7 @@ async fn load_capabilities(
 ) -> Result<Capabilities, LegacyError> {
     let mut conn = site.conn().await?;
     let mut result = conn.query_iter(sql).await.map_err(|e| site.db_err(e))?;
-    let mut caps = Capabilities::default();
+    let mut by_user: HashMap<u64, (u64, u32)> = HashMap::new();
     let mut distinct: HashMap<Vec<u8>, u32> = HashMap::new();
     while let Some(row) = result.next().await.map_err(|e| site.db_err(e))? {
         let Some(MetaRow { user_id, umeta_id, slot: 0, value: Some(value) }) =
@@ -343,20 +343,24 @@ async fn load_capabilities(
         else {
             continue; // another key (not selected), or a NULL value: gives way
         };
-        if caps.by_user.get(&user_id).is_some_and(|&(seen, _)| seen < umeta_id) {
+        if by_user.get(&user_id).is_some_and(|&(seen, _)| seen < umeta_id) {
             continue;
         }
         let index = match distinct.get(&value) {
             Some(&i) => i,
             None => {
-                let i = u32::try_from(caps.values.len())
+                let i = u32::try_from(distinct.len())
                     .map_err(|_| site.db_err("more than 4 billion distinct capabilities values"))?;
-                caps.values.push(value.clone());
                 distinct.insert(value, i);
                 i
             }
         };
-        caps.by_user.insert(user_id, (umeta_id, index));
+        by_user.insert(user_id, (umeta_id, index));
     }
-    Ok(caps)
+    // Each distinct value moves (not copies) to its index.
+    let mut values = vec![Vec::new(); distinct.len()];
+    for (value, i) in distinct {
+        values[i as usize] = value;
+    }
+    Ok(Capabilities { by_user, values })
 }

@@ -243,18 +243,22 @@ impl PlanFile {
     }
 
     /// Checks that the `planned` rows, together with the accounts already `linked` in the
-    /// store (`linked`, from [`crate::mapping::MappingStore::linked`]), name one Halext account
-    /// per username and per email, as the planner does:
-    /// * rows whose usernames are the same name to a human ([`username_key`]: `Alice` and
-    ///   `alice`) must carry the same username and email: they are one identity's accounts.
+    /// store (`linked`, from [`crate::mapping::MappingStore::linked`]), do not give two people
+    /// one Halext account, as the planner guarantees:
+    /// * planned rows whose usernames are the same name to a human ([`username_key`]: `Alice`
+    ///   and `alice`) must carry the same username and email: they are one identity's accounts.
     ///   Halext itself is case-sensitive, but the planner never plans two accounts a person
     ///   could confuse, and a second registration of an identical name is refused by Halext
     ///   (halext-api.md §1.6) when that user logs in;
-    /// * rows with the same email must carry the same username (Halext's email is unique).
+    /// * planned rows with the same email must carry the same username (Halext's email is
+    ///   unique);
+    /// * a planned username that is the same name as a linked one must be exactly that
+    ///   username, with the link's email when the link recorded one (the planner gives a link's
+    ///   name to the other accounts of its identity).
     ///
-    /// A planned row may reuse a linked account's username with that link's email (it is the
-    /// same person's account on another site); a link recorded without an email is not
-    /// compared by email.
+    /// Rows whose account is linked in `linked` are skipped: apply never rewrites a link. Links
+    /// are compared by name only, not by email: the email a link records is the one planned
+    /// for it, which need not be the Halext account's (`halext migrate link`).
     ///
     /// # Errors
     /// [`MigrationError::InvalidArgument`] naming both rows of the first clash.
@@ -265,30 +269,26 @@ impl PlanFile {
             email: Option<String>,
         }
         let lower = |e: &str| e.to_lowercase();
+        let linked_keys: std::collections::HashSet<&MappingKey> = linked.iter().map(|l| &l.key).collect();
         let mut by_name: HashMap<String, Owner<'_>> = HashMap::new();
         let mut by_email: HashMap<String, Owner<'_>> = HashMap::new();
         for l in linked {
-            let email = l.email.as_deref().map(lower);
             by_name.entry(username_key(&l.username)).or_insert_with(|| Owner {
                 key: l.key.clone(),
                 username: &l.username,
-                email: email.clone(),
+                email: l.email.as_deref().map(lower),
             });
-            if let Some(e) = email {
-                by_email.entry(e).or_insert_with(|| Owner {
-                    key: l.key.clone(),
-                    username: &l.username,
-                    email: None,
-                });
-            }
         }
         for d in self.decisions.iter().filter(|d| d.status == MappingStatus::Planned) {
             let (Some(username), Some(email)) = (d.halext_username.as_deref(), d.halext_email.as_deref())
             else {
                 continue; // `read` refuses these
             };
-            let email = lower(email);
             let here = MappingKey { site: d.site.clone(), legacy_id: d.legacy_id };
+            if linked_keys.contains(&here) {
+                continue; // linked since the plan was made: apply keeps the link
+            }
+            let email = lower(email);
             let clash = |other: &Owner<'_>, why: &str| {
                 MigrationError::InvalidArgument(format!(
                     "plan file: {here}: username {username:?} <{email}> {why} {} ({:?}{}): Halext would refuse \
