@@ -423,6 +423,26 @@ fn reports_as_text_json_and_csv() {
     assert_eq!(v["decisions"][bob]["full_name"], "red\x1b[31m name");
 }
 
+/// The plan JSON `json` with wordpress:2 (a conflict) turned into `planned` by hand under
+/// `username` and `email`, read back as a plan file.
+fn plan_wp_bob_by_hand(
+    json: &[u8],
+    username: &str,
+    email: &str,
+) -> Result<halext_core::mapping::plan::PlanFile, halext_core::mapping::MigrationError> {
+    let mut v: serde_json::Value = serde_json::from_slice(json).expect("json");
+    let d = v["decisions"]
+        .as_array_mut()
+        .expect("arr")
+        .iter_mut()
+        .find(|d| d["site"] == "wordpress" && d["legacy_id"] == 2)
+        .expect("wp bob");
+    d["status"] = "planned".into();
+    d["halext_username"] = username.into();
+    d["halext_email"] = email.into();
+    halext_core::mapping::plan::PlanFile::read(serde_json::to_vec(&v).expect("json").as_slice())
+}
+
 #[test]
 fn a_reviewed_json_plan_reads_back_into_the_same_rows() {
     use halext_core::mapping::plan::PlanFile;
@@ -435,28 +455,10 @@ fn a_reviewed_json_plan_reads_back_into_the_same_rows() {
     assert_eq!(file.row_count(), plan.row_count());
 
     // An operator resolves a conflict by hand: accepted when the name is safe...
-    let mut v: serde_json::Value = serde_json::from_slice(&json).expect("json");
-    let d = v["decisions"]
-        .as_array_mut()
-        .expect("arr")
-        .iter_mut()
-        .find(|d| d["site"] == "wordpress" && d["legacy_id"] == 2)
-        .expect("wp bob");
-    d["status"] = "planned".into();
-    d["halext_username"] = "bob_wp".into();
-    d["halext_email"] = "bob+wp@example.org".into();
-    let edited = serde_json::to_vec(&v).expect("json");
-    let file = PlanFile::read(edited.as_slice()).expect("edited");
+    let file = plan_wp_bob_by_hand(&json, "bob_wp", "bob+wp@example.org").expect("edited");
     assert!(file.rows().any(|r| r.halext_username.as_deref() == Some("bob_wp")));
     // ...refused when it is not.
-    let d = v["decisions"]
-        .as_array_mut()
-        .expect("arr")
-        .iter_mut()
-        .find(|d| d["site"] == "wordpress" && d["legacy_id"] == 2)
-        .expect("wp bob");
-    d["halext_username"] = "bob/wp".into();
-    let err = PlanFile::read(serde_json::to_vec(&v).expect("json").as_slice()).expect_err("unsafe name");
+    let err = plan_wp_bob_by_hand(&json, "bob/wp", "bob+wp@example.org").expect_err("unsafe name");
     assert!(err.to_string().contains("wordpress:2"), "{err}");
     assert!(PlanFile::read(&b"{not json"[..]).is_err());
 }
@@ -470,20 +472,7 @@ fn an_edited_plan_cannot_plan_two_accounts_for_one_name_or_email() {
     let plan = Planner::new(default_policy()).plan_users(&all_users()).expect("plan");
     let mut json = Vec::new();
     plan.write_json(&mut json).expect("json");
-    let original: serde_json::Value = serde_json::from_slice(&json).expect("json");
-    let edit = |username: &str, email: &str| {
-        let mut v = original.clone();
-        let d = v["decisions"]
-            .as_array_mut()
-            .expect("arr")
-            .iter_mut()
-            .find(|d| d["site"] == "wordpress" && d["legacy_id"] == 2)
-            .expect("wp bob");
-        d["status"] = "planned".into();
-        d["halext_username"] = username.into();
-        d["halext_email"] = email.into();
-        PlanFile::read(serde_json::to_vec(&v).expect("json").as_slice())
-    };
+    let edit = |username: &str, email: &str| plan_wp_bob_by_hand(&json, username, email);
     // acmlm:2 is planned as `bob` (see the CSV test above).
     for (username, email, why) in
         [("BOB", "bob+wp@example.org", "is the same name as"), ("bob", "bob+wp@example.org", "another email")]
