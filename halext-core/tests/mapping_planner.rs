@@ -460,6 +460,17 @@ fn a_reviewed_json_plan_reads_back_into_the_same_rows() {
     // ...refused when it is not.
     let err = plan_wp_bob_by_hand(&json, "bob/wp", "bob+wp@example.org").expect_err("unsafe name");
     assert!(err.to_string().contains("wordpress:2"), "{err}");
+    // Emails must be addresses in the planner's normalised form.
+    for (email, why) in [
+        (" bob+wp@example.org", "write \"bob+wp@example.org\""),
+        ("Bob+WP@example.org", "write \"bob+wp@example.org\""),
+        ("nonsense", "not an address"),
+        ("a@b@c", "not an address"),
+        ("bob@example.org\nBcc: x@evil", "not an address"),
+    ] {
+        let err = plan_wp_bob_by_hand(&json, "bob_wp", email).expect_err(email).to_string();
+        assert!(err.contains("wordpress:2") && err.contains(why), "{email:?}: {err}");
+    }
     assert!(PlanFile::read(&b"{not json"[..]).is_err());
 }
 
@@ -485,8 +496,10 @@ fn an_edited_plan_cannot_plan_two_accounts_for_one_name_or_email() {
         .find(|d| &**d.site == "acmlm" && d.legacy_id == 2)
         .and_then(|d| d.halext_email.map(str::to_owned))
         .expect("bob's planned email");
-    let err = edit("bob_wp", &bob_email.to_uppercase()).expect_err("same mailbox").to_string();
+    let err = edit("bob_wp", &bob_email).expect_err("same mailbox").to_string();
     assert!(err.contains("has the email of") && err.contains("acmlm:2"), "{err}");
+    let err = edit("bob_wp", &bob_email.to_uppercase()).expect_err("same mailbox, upper-case").to_string();
+    assert!(err.contains("not normalised"), "{err}");
     // The same name with the same email is the same person: accepted.
     let file = edit("bob", &bob_email).expect("bob's second account");
 

@@ -311,6 +311,21 @@ fn garbage_is_malformed_never_a_panic() {
     );
     assert_eq!(code(v.validate(format!("{input}.{}", b64(tag.as_ref())))), Code::TokenMalformed);
     assert_eq!(code(v.validate(format!("{h}.{p}.a+b/c="))), Code::TokenMalformed, "signature alphabet");
+    // A signature whose last character has non-canonical trailing bits (43 characters carry
+    // 258 bits for 256): malformed, like such a header or payload, not a bad signature.
+    let input = format!("{h}.{p}");
+    let tag = aws_lc_rs::hmac::sign(
+        &aws_lc_rs::hmac::Key::new(aws_lc_rs::hmac::HMAC_SHA256, SECRET.as_bytes()),
+        input.as_bytes(),
+    );
+    let sig = b64(tag.as_ref());
+    assert!(v.validate(format!("{input}.{sig}")).is_ok());
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let last = ALPHABET.iter().position(|&c| c == *sig.as_bytes().last().unwrap()).unwrap();
+    let flipped = ALPHABET[last ^ 1] as char; // same 4 leading bits, another trailing bit
+    let non_canonical = format!("{input}.{}{flipped}", &sig[..sig.len() - 1]);
+    assert_eq!(code(v.validate(&non_canonical)), Code::TokenMalformed, "non-canonical signature");
+    assert_eq!(code(v.validate(format!("{input}."))), Code::TokenBadSignature, "empty signature");
     // Invalid UTF-8 bytes.
     assert_eq!(code(v.validate([0xffu8, b'.', 0xfe, b'.', 0xfd])), Code::TokenMalformed);
 }

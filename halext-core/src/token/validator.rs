@@ -398,8 +398,12 @@ impl Validator {
     fn finish(&self, p: Pending<'_>, set: &KeySet, generation: u64) -> Result<Claims, TokenError> {
         let inner = &*self.inner;
         set.verify(p.header.alg, p.header.kid.as_deref(), &p.parts).map_err(|e| match e {
-            // Only on failure (off the hot path): a garbled signature is malformed, not "bad".
-            TokenError::BadSignature if !is_base64url(p.parts.signature) => {
+            // Only on failure (off the hot path): a garbled signature (outside the alphabet, or
+            // non-canonical trailing bits) is malformed, not "bad".
+            TokenError::BadSignature
+                if !is_base64url(p.parts.signature)
+                    || super::compact::b64_decode(p.parts.signature, "").is_err() =>
+            {
                 TokenError::malformed("signature is not base64url")
             }
             e => e,

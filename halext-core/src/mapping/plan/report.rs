@@ -4,7 +4,7 @@ use super::{Decision, Plan};
 use crate::mapping::csv_cell;
 use crate::mapping::error::MigrationError;
 use crate::mapping::model::{LinkedAccount, MappingKey, MappingStatus, PlannedRow};
-use crate::mapping::normalize::{check_username, username_key};
+use crate::mapping::normalize::{check_username, normalize_email, username_key};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
@@ -208,7 +208,8 @@ pub struct PlanFile {
 
 impl PlanFile {
     /// Reads and checks a plan file: every `planned` row needs a username that satisfies the
-    /// username rule ([`check_username`]) and an email, and the planned rows must name one
+    /// username rule ([`check_username`]) and an email in the planner's normalised form
+    /// ([`normalize_email`]: trimmed, lower-case, one `@`), and the planned rows must name one
     /// future Halext account per username and per email ([`PlanFile::check_links`] without
     /// links): what the planner guarantees, and what an edited plan may break.
     ///
@@ -216,8 +217,11 @@ impl PlanFile {
     /// [`MigrationError::InvalidArgument`] for invalid JSON or a row that fails the checks
     /// (the message names the row and, for JSON errors, the line and column).
     pub fn read<R: std::io::Read>(reader: R) -> Result<PlanFile, MigrationError> {
-        let file: PlanFile = serde_json::from_reader(reader)
-            .map_err(|e| MigrationError::InvalidArgument(format!("plan file: {e}")))?;
+        let file: PlanFile = serde_json::from_reader(reader).map_err(|e| {
+            MigrationError::InvalidArgument(format!(
+                "plan file: {e} (only a JSON plan, `halext migrate plan -o plan.json`, can be applied)"
+            ))
+        })?;
         if file.run_id.is_empty() || file.run_id.len() > 64 || !file.run_id.is_ascii() {
             return Err(MigrationError::InvalidArgument(
                 "plan file: run_id must be 1-64 ASCII characters".into(),
@@ -234,8 +238,19 @@ impl PlanFile {
                 Some(u) => check_username(u).map_err(|why| bad(format!("username {why}")))?,
                 None => return Err(bad("planned without a username".into())),
             }
-            if d.halext_email.as_deref().is_none_or(str::is_empty) {
-                return Err(bad("planned without an email".into()));
+            match d.halext_email.as_deref() {
+                None | Some("") => return Err(bad("planned without an email".into())),
+                // The planner writes emails normalised; an edit must too, or the one-mailbox
+                // check below could be passed with a space or another case.
+                Some(e) => match normalize_email(e) {
+                    Some(n) if n == e => {}
+                    Some(n) => return Err(bad(format!("email {e:?} is not normalised: write {n:?}"))),
+                    None => {
+                        return Err(bad(format!(
+                            "email {e:?} is not an address (one @, no spaces or control characters)"
+                        )));
+                    }
+                },
             }
         }
         file.check_links(&[])?;
