@@ -212,6 +212,14 @@ fn apply_twice_changes_nothing_and_status_export_agree() {
     let out = ok(&run(&s.config, &["migrate", "apply"]));
     assert!(out.contains("conflicts (5):") && out.contains("26 rows"), "{out}");
     assert_eq!(count(&s.mapping, &format!("SELECT COUNT(*) FROM {MAP}")), 26);
+
+    // A plan of one site cannot see the others' planned rows: acmlm:1 alone would be planned as
+    // `Alice` next to social:1's `alice` (one mailbox, two accounts). Refused, nothing written.
+    let before = table(&s.config);
+    let o = run(&s.config, &["migrate", "apply", "--site", "acmlm"]);
+    assert_eq!(code(&o), 2, "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("plan every site together"), "{}", text(&o.stderr));
+    assert_eq!(table(&s.config), before);
 }
 
 #[test]

@@ -1,6 +1,6 @@
 //! `halext migrate plan` and `halext migrate apply`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
@@ -10,9 +10,9 @@ use halext_core::legacy::{BoxFuture, LegacyError, LegacyUser, MysqlSite, Rejecte
 use halext_core::mapping::apply::{
     ApplyOptions, ApplyReport, Progress as ApplyProgress, apply_plan, apply_rows,
 };
-use halext_core::mapping::plan::{Plan, PlanFile, Planner};
-use halext_core::mapping::store::MAX_BATCH_ROWS;
-use halext_core::mapping::{LinkedAccount, MappingStatus, MappingStore};
+use halext_core::mapping::plan::{Plan, PlanFile, Planner, check_accounts};
+use halext_core::mapping::store::{ExportFilter, MAX_BATCH_ROWS};
+use halext_core::mapping::{LinkedAccount, Mapping, MappingStatus, MappingStore, PlannedRow};
 use indicatif::ProgressBar;
 use serde_json::json;
 
@@ -197,6 +197,73 @@ fn dry_run_report(
     Ok(Exit::Ok)
 }
 
+/// What `apply` writes: a fresh plan, or a reviewed plan file.
+enum Source {
+    Fresh(Plan),
+    File(PlanFile),
+}
+
+/// Refuses a plan that would give two people one Halext account together with what the table
+/// already holds: its links (for a plan file: an edited plan may reuse a linked name), and
+/// the rows planned for the sites this plan does not cover (a plan of some sites only,
+/// `--site`, cannot see them). [`check_accounts`]; nothing is written when it fails.
+fn check_against_table(
+    ctx: &Ctx,
+    store: &MappingStore,
+    source: &Source,
+    some_sites: bool,
+) -> Result<(), Failure> {
+    if matches!(source, Source::Fresh(_)) && !some_sites {
+        return Ok(()); // a fresh plan of every site pinned the links itself
+    }
+    let sites: BTreeSet<Arc<str>> = match source {
+        Source::Fresh(p) => p.sites().iter().cloned().collect(),
+        Source::File(f) => f.decisions.iter().map(|d| Arc::clone(&d.site)).collect(),
+    };
+    let file = matches!(source, Source::File(_));
+    let checked = ctx.rt.block_on(async {
+        if store.table_info().await?.is_none() {
+            return Ok(None); // apply reports the missing table
+        }
+        let linked = if file { store.linked().await? } else { Vec::new() };
+        let mut elsewhere = Vec::new();
+        let filter = ExportFilter { site: None, status: Some(MappingStatus::Planned) };
+        store
+            .export(&filter, &mut |m: Mapping| {
+                if !sites.contains(&m.site) {
+                    elsewhere.push(PlannedRow {
+                        site: m.site,
+                        legacy_id: m.legacy_id,
+                        status: m.status,
+                        halext_username: m.halext_username,
+                        halext_email: m.halext_email,
+                        full_name: None,
+                        reason: String::new(),
+                    });
+                }
+                Ok(())
+            })
+            .await?;
+        Ok::<_, halext_core::mapping::MigrationError>(Some((linked, elsewhere)))
+    });
+    let Some((linked, elsewhere)) = checked.map_err(store_failure)? else {
+        return Ok(());
+    };
+    let result = match source {
+        Source::File(f) => check_accounts(&f.decisions, &linked, &elsewhere),
+        Source::Fresh(_) if elsewhere.is_empty() => Ok(()),
+        Source::Fresh(p) => check_accounts(&p.rows().collect::<Vec<_>>(), &linked, &elsewhere),
+    };
+    result.map_err(|e| {
+        let hint = if elsewhere.is_empty() {
+            ""
+        } else {
+            " (the table also has rows planned for other sites: plan every site together, without --site, so that the planner decides between them)"
+        };
+        failure(halext_core::mapping::MigrationError::InvalidArgument(format!("{e}{hint}")))
+    })
+}
+
 /// `halext migrate apply`.
 pub(super) fn apply(ctx: &Ctx, args: &ApplyArgs, out: &Output) -> Result<Exit, Failure> {
     if args.batch_size == 0 || args.batch_size > MAX_BATCH_ROWS {
@@ -205,10 +272,6 @@ pub(super) fn apply(ctx: &Ctx, args: &ApplyArgs, out: &Output) -> Result<Exit, F
     let store = ctx.store()?;
     let options =
         ApplyOptions { batch_size: args.batch_size, pause: std::time::Duration::from_millis(args.pause_ms) };
-    enum Source {
-        Fresh(Plan),
-        File(PlanFile),
-    }
     let source = match &args.plan {
         Some(path) => {
             let file = std::fs::File::open(path)
@@ -227,10 +290,6 @@ pub(super) fn apply(ctx: &Ctx, args: &ApplyArgs, out: &Output) -> Result<Exit, F
                     ));
                 }
             }
-            // An edited plan must not reuse a name or mailbox another person's Halext account
-            // already has through a link (the planner's own plans never do).
-            let linked = ctx.rt.block_on(store.linked()).map_err(store_failure)?;
-            plan.check_links(&linked).map_err(failure)?;
             Source::File(plan)
         }
         None => {
@@ -241,6 +300,7 @@ pub(super) fn apply(ctx: &Ctx, args: &ApplyArgs, out: &Output) -> Result<Exit, F
             Source::Fresh(plan)
         }
     };
+    check_against_table(ctx, &store, &source, !args.sites.is_empty())?;
     let (run_id, total) = match &source {
         Source::Fresh(p) => (p.run_id().to_owned(), p.row_count() as u64),
         Source::File(f) => (f.run_id.clone(), f.row_count() as u64),

@@ -16,7 +16,7 @@ pub mod report;
 pub use builder::PlanBuilder;
 pub use policy::{CollisionPolicy, EmptyEmailPolicy, PlanPolicy, StatePolicy};
 pub use reason::{HashNote, Reason};
-pub use report::{PlanFile, Summary};
+pub use report::{PlanFile, Summary, check_accounts};
 
 use crate::legacy::{LegacyUser, UserSource};
 use crate::mapping::error::MigrationError;
@@ -295,6 +295,11 @@ impl Plan {
     /// by apply; `halext migrate rollback` takes it.
     pub fn run_id(&self) -> &str {
         &self.run_id
+    }
+
+    /// The sites whose accounts the plan holds, in the order they were first fed.
+    pub fn sites(&self) -> &[Arc<str>] {
+        &self.sites
     }
 
     /// Number of accounts.

@@ -257,84 +257,12 @@ impl PlanFile {
         Ok(file)
     }
 
-    /// Checks that the `planned` rows, together with the accounts already `linked` in the
-    /// store (`linked`, from [`crate::mapping::MappingStore::linked`]), do not give two people
-    /// one Halext account, as the planner guarantees:
-    /// * planned rows whose usernames are the same name to a human ([`username_key`]: `Alice`
-    ///   and `alice`) must carry the same username and email: they are one identity's accounts.
-    ///   Halext itself is case-sensitive, but the planner never plans two accounts a person
-    ///   could confuse, and a second registration of an identical name is refused by Halext
-    ///   (halext-api.md §1.6) when that user logs in;
-    /// * planned rows with the same email must carry the same username (Halext's email is
-    ///   unique);
-    /// * a planned username that is the same name as a linked one must be exactly that
-    ///   username, with the link's email when the link recorded one (the planner gives a link's
-    ///   name to the other accounts of its identity).
-    ///
-    /// Rows whose account is linked in `linked` are skipped: apply never rewrites a link. Links
-    /// are compared by name only, not by email: the email a link records is the one planned
-    /// for it, which need not be the Halext account's (`halext migrate link`).
+    /// [`check_accounts`] for this file's rows: no two people get one Halext account.
     ///
     /// # Errors
-    /// [`MigrationError::InvalidArgument`] naming both rows of the first clash.
+    /// As [`check_accounts`].
     pub fn check_links(&self, linked: &[LinkedAccount]) -> Result<(), MigrationError> {
-        struct Owner<'a> {
-            key: MappingKey,
-            username: &'a str,
-            email: Option<String>,
-        }
-        let lower = |e: &str| e.to_lowercase();
-        let linked_keys: std::collections::HashSet<&MappingKey> = linked.iter().map(|l| &l.key).collect();
-        let mut by_name: HashMap<String, Owner<'_>> = HashMap::new();
-        let mut by_email: HashMap<String, Owner<'_>> = HashMap::new();
-        for l in linked {
-            by_name.entry(username_key(&l.username)).or_insert_with(|| Owner {
-                key: l.key.clone(),
-                username: &l.username,
-                email: l.email.as_deref().map(lower),
-            });
-        }
-        for d in self.decisions.iter().filter(|d| d.status == MappingStatus::Planned) {
-            let (Some(username), Some(email)) = (d.halext_username.as_deref(), d.halext_email.as_deref())
-            else {
-                continue; // `read` refuses these
-            };
-            let here = MappingKey { site: d.site.clone(), legacy_id: d.legacy_id };
-            if linked_keys.contains(&here) {
-                continue; // linked since the plan was made: apply keeps the link
-            }
-            let email = lower(email);
-            let clash = |other: &Owner<'_>, why: &str| {
-                MigrationError::InvalidArgument(format!(
-                    "plan file: {here}: username {username:?} <{email}> {why} {} ({:?}{}): Halext would refuse \
-                     one of the two registrations; give one another username, or mark it conflict",
-                    other.key,
-                    other.username,
-                    other.email.as_deref().map(|e| format!(" <{e}>")).unwrap_or_default(),
-                ))
-            };
-            match by_name.get(&username_key(username)) {
-                Some(o) if o.username != username => return Err(clash(o, "is the same name as")),
-                Some(o) if o.email.as_ref().is_some_and(|e| *e != email) => {
-                    return Err(clash(o, "is already planned or linked with another email for"));
-                }
-                Some(_) => {}
-                None => {
-                    by_name.insert(
-                        username_key(username),
-                        Owner { key: here.clone(), username, email: Some(email.clone()) },
-                    );
-                }
-            }
-            match by_email.get(&email) {
-                Some(o) if o.username != username => return Err(clash(o, "has the email of")),
-                Some(_) => {}
-                None => {
-                    by_email.insert(email.clone(), Owner { key: here, username, email: None });
-                }
-            }
-        }
-        Ok(())
+        check_accounts(&self.decisions, linked, &[])
     }
 
     /// The rows apply writes (every decision except `linked` ones).
@@ -346,4 +274,101 @@ impl PlanFile {
     pub fn row_count(&self) -> usize {
         self.decisions.iter().filter(|d| d.status != MappingStatus::Linked).count()
     }
+}
+
+/// Checks that the `planned` rows of `rows`, together with the accounts already `linked` in
+/// the store (`linked`, from [`crate::mapping::MappingStore::linked`]) and the rows already
+/// planned for other sites (`planned_elsewhere`: a plan of some sites only, `--site`), do not
+/// give two people one Halext account, as the planner guarantees for a plan of every site:
+/// * planned rows whose usernames are the same name to a human ([`username_key`]: `Alice`
+///   and `alice`) must carry the same username and email: they are one identity's accounts.
+///   Halext itself is case-sensitive, but the planner never plans two accounts a person
+///   could confuse, and a second registration of an identical name is refused by Halext
+///   (halext-api.md §1.6) when that user logs in;
+/// * planned rows with the same email must carry the same username (Halext's email is
+///   unique);
+/// * a planned username that is the same name as a linked one must be exactly that username,
+///   with the link's email when the link recorded one (the planner gives a link's name to the
+///   other accounts of its identity).
+///
+/// Rows of `rows` whose account is linked in `linked` are skipped: apply never rewrites a
+/// link. Links are compared by name only, not by email: the email a link records is the one
+/// planned for it, which need not be the Halext account's (`halext migrate link`). Rows of
+/// `planned_elsewhere` are compared by name and email, but not with each other.
+///
+/// # Errors
+/// [`MigrationError::InvalidArgument`] naming both rows of the first clash.
+pub fn check_accounts(
+    rows: &[PlannedRow],
+    linked: &[LinkedAccount],
+    planned_elsewhere: &[PlannedRow],
+) -> Result<(), MigrationError> {
+    struct Owner<'a> {
+        key: MappingKey,
+        username: &'a str,
+        email: Option<String>,
+    }
+    let lower = |e: &str| e.to_lowercase();
+    /// A planned row's key, username and lower-cased email.
+    fn planned(d: &PlannedRow) -> Option<(MappingKey, &str, String)> {
+        let (Some(username), Some(email)) = (d.halext_username.as_deref(), d.halext_email.as_deref()) else {
+            return None; // `PlanFile::read` refuses these
+        };
+        (d.status == MappingStatus::Planned).then(|| {
+            (MappingKey { site: d.site.clone(), legacy_id: d.legacy_id }, username, email.to_lowercase())
+        })
+    }
+    let linked_keys: std::collections::HashSet<&MappingKey> = linked.iter().map(|l| &l.key).collect();
+    let mut by_name: HashMap<String, Owner<'_>> = HashMap::new();
+    let mut by_email: HashMap<String, Owner<'_>> = HashMap::new();
+    for l in linked {
+        by_name.entry(username_key(&l.username)).or_insert_with(|| Owner {
+            key: l.key.clone(),
+            username: &l.username,
+            email: l.email.as_deref().map(lower),
+        });
+    }
+    for (key, username, email) in planned_elsewhere.iter().filter_map(planned) {
+        by_name.entry(username_key(username)).or_insert_with(|| Owner {
+            key: key.clone(),
+            username,
+            email: Some(email.clone()),
+        });
+        by_email.entry(email).or_insert_with(|| Owner { key, username, email: None });
+    }
+    for (here, username, email) in rows.iter().filter_map(planned) {
+        if linked_keys.contains(&here) {
+            continue; // linked since the plan was made: apply keeps the link
+        }
+        let clash = |other: &Owner<'_>, why: &str| {
+            MigrationError::InvalidArgument(format!(
+                "plan file: {here}: username {username:?} <{email}> {why} {} ({:?}{}): Halext would refuse \
+                 one of the two registrations; give one another username, or mark it conflict",
+                other.key,
+                other.username,
+                other.email.as_deref().map(|e| format!(" <{e}>")).unwrap_or_default(),
+            ))
+        };
+        match by_name.get(&username_key(username)) {
+            Some(o) if o.username != username => return Err(clash(o, "is the same name as")),
+            Some(o) if o.email.as_ref().is_some_and(|e| *e != email) => {
+                return Err(clash(o, "is already planned or linked with another email for"));
+            }
+            Some(_) => {}
+            None => {
+                by_name.insert(
+                    username_key(username),
+                    Owner { key: here.clone(), username, email: Some(email.clone()) },
+                );
+            }
+        }
+        match by_email.get(&email) {
+            Some(o) if o.username != username => return Err(clash(o, "has the email of")),
+            Some(_) => {}
+            None => {
+                by_email.insert(email, Owner { key: here, username, email: None });
+            }
+        }
+    }
+    Ok(())
 }
