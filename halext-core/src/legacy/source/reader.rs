@@ -4,7 +4,7 @@
 //! protocol on one connection held for the whole read (no prepared statement, no pool round
 //! trip per page); WordPress pages are merged with the usermeta read on a second connection
 //! ([`wpmeta::FullMeta`]). Memory is one page of rows (plus a few chunks of meta rows, or
-//! about 30 bytes per WordPress user for a read without `last_seen_at`); column buffers are moved
+//! ≈40 bytes per WordPress user for a read without `last_seen_at`); column buffers are moved
 //! into the [`LegacyUser`] strings without copying when they already are UTF-8.
 
 use std::sync::Arc;
