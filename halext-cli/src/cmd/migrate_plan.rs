@@ -204,9 +204,10 @@ enum Source {
 }
 
 /// Refuses a plan that would give two people one Halext account together with what the table
-/// already holds: its links (for a plan file: an edited plan may reuse a linked name), and
-/// the rows planned for the sites this plan does not cover (a plan of some sites only,
-/// `--site`, cannot see them). [`check_accounts`]; nothing is written when it fails.
+/// already holds: its links (a plan file may have been edited; a plan of some sites only saw
+/// only those sites' links), and the rows planned for the sites this plan does not cover (a
+/// plan of some sites only, `--site`, cannot see them). [`check_accounts`]; nothing is written
+/// when it fails. A fresh plan of every site is not checked: the planner saw everything.
 fn check_against_table(
     ctx: &Ctx,
     store: &MappingStore,
@@ -220,12 +221,11 @@ fn check_against_table(
         Source::Fresh(p) => p.sites().iter().cloned().collect(),
         Source::File(f) => f.decisions.iter().map(|d| Arc::clone(&d.site)).collect(),
     };
-    let file = matches!(source, Source::File(_));
     let checked = ctx.rt.block_on(async {
         if store.table_info().await?.is_none() {
             return Ok(None); // apply reports the missing table
         }
-        let linked = if file { store.linked().await? } else { Vec::new() };
+        let linked = store.linked().await?;
         let mut elsewhere = Vec::new();
         let filter = ExportFilter { site: None, status: Some(MappingStatus::Planned) };
         store
@@ -251,7 +251,6 @@ fn check_against_table(
     };
     let result = match source {
         Source::File(f) => check_accounts(&f.decisions, &linked, &elsewhere),
-        Source::Fresh(_) if elsewhere.is_empty() => Ok(()),
         Source::Fresh(p) => check_accounts(&p.rows().collect::<Vec<_>>(), &linked, &elsewhere),
     };
     result.map_err(|e| {
