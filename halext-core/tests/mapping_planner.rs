@@ -478,7 +478,7 @@ fn a_reviewed_json_plan_reads_back_into_the_same_rows() {
 /// both rows; the planner's own plans always pass.
 #[test]
 fn an_edited_plan_cannot_plan_two_accounts_for_one_name_or_email() {
-    use halext_core::mapping::plan::PlanFile;
+    use halext_core::mapping::plan::{PlanFile, check_accounts};
     use halext_core::mapping::{LinkedAccount, MappingKey};
     let plan = Planner::new(default_policy()).plan_users(&all_users()).expect("plan");
     let mut json = Vec::new();
@@ -509,11 +509,17 @@ fn an_edited_plan_cannot_plan_two_accounts_for_one_name_or_email() {
         username: username.into(),
         email: email.map(str::to_owned),
     };
-    let err = file.check_links(&[link("Bob", Some("x@example.org"))]).expect_err("linked name").to_string();
+    let err = check_accounts(&file.decisions, &[link("Bob", Some("x@example.org"))], &[])
+        .expect_err("linked name")
+        .to_string();
     assert!(err.contains("social:999"), "{err}");
-    file.check_links(&[link("bob", Some(&bob_email))]).expect("the link is bob's own account");
-    file.check_links(&[link("bob", None)]).expect("a link without an email is not compared by email");
-    let err = file.check_links(&[link("bob", Some("x@example.org"))]).expect_err("another bob").to_string();
+    check_accounts(&file.decisions, &[link("bob", Some(&bob_email))], &[])
+        .expect("the link is bob's own account");
+    check_accounts(&file.decisions, &[link("bob", None)], &[])
+        .expect("a link without an email is not compared by email");
+    let err = check_accounts(&file.decisions, &[link("bob", Some("x@example.org"))], &[])
+        .expect_err("another bob")
+        .to_string();
     assert!(err.contains("another email") && err.contains("social:999"), "{err}");
     // A row linked since the plan was made is skipped (apply keeps links), even under another
     // name with the planned email.
@@ -522,8 +528,26 @@ fn an_edited_plan_cannot_plan_two_accounts_for_one_name_or_email() {
         username: "bob_on_halext".into(),
         email: Some(bob_email.clone()),
     };
-    file.check_links(&[since]).expect("the row is linked now");
-    PlanFile::read(json.as_slice()).expect("the planner's plan").check_links(&[]).expect("passes");
+    check_accounts(&file.decisions, &[since], &[]).expect("the row is linked now");
+    // Rows planned for another site (a plan of some sites only cannot see them): compared by
+    // name and by email.
+    let elsewhere = |username: &str, email: &str| halext_core::mapping::PlannedRow {
+        site: "forum".into(),
+        legacy_id: 7,
+        status: MappingStatus::Planned,
+        halext_username: Some(username.into()),
+        halext_email: Some(email.into()),
+        full_name: None,
+        reason: String::new(),
+    };
+    let err = check_accounts(&file.decisions, &[], &[elsewhere("robert", &bob_email)]).expect_err("mailbox");
+    assert!(err.to_string().contains("has the email of forum:7"), "{err}");
+    let err = check_accounts(&file.decisions, &[], &[elsewhere("BOB", "b@example.net")]).expect_err("name");
+    assert!(err.to_string().contains("is the same name as forum:7"), "{err}");
+    check_accounts(&file.decisions, &[], &[elsewhere("bob", &bob_email)])
+        .expect("bob's own account elsewhere");
+    let own = PlanFile::read(json.as_slice()).expect("the planner's plan");
+    check_accounts(&own.decisions, &[], &[]).expect("passes");
 }
 
 #[test]

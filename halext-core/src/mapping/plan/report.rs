@@ -210,7 +210,7 @@ impl PlanFile {
     /// Reads and checks a plan file: every `planned` row needs a username that satisfies the
     /// username rule ([`check_username`]) and an email in the planner's normalised form
     /// ([`normalize_email`]: trimmed, lower-case, one `@`), and the planned rows must name one
-    /// future Halext account per username and per email ([`PlanFile::check_links`] without
+    /// future Halext account per username and per email ([`check_accounts`] without
     /// links): what the planner guarantees, and what an edited plan may break.
     ///
     /// # Errors
@@ -253,16 +253,11 @@ impl PlanFile {
                 },
             }
         }
-        file.check_links(&[])?;
+        check_accounts(&file.decisions, &[], &[]).map_err(|e| match e {
+            MigrationError::InvalidArgument(m) => MigrationError::InvalidArgument(format!("plan file: {m}")),
+            e => e,
+        })?;
         Ok(file)
-    }
-
-    /// [`check_accounts`] for this file's rows: no two people get one Halext account.
-    ///
-    /// # Errors
-    /// As [`check_accounts`].
-    pub fn check_links(&self, linked: &[LinkedAccount]) -> Result<(), MigrationError> {
-        check_accounts(&self.decisions, linked, &[])
     }
 
     /// The rows apply writes (every decision except `linked` ones).
@@ -342,7 +337,7 @@ pub fn check_accounts(
         }
         let clash = |other: &Owner<'_>, why: &str| {
             MigrationError::InvalidArgument(format!(
-                "plan file: {here}: username {username:?} <{email}> {why} {} ({:?}{}): Halext would refuse \
+                "{here}: username {username:?} <{email}> {why} {} ({:?}{}): Halext would refuse \
                  one of the two registrations; give one another username, or mark it conflict",
                 other.key,
                 other.username,
