@@ -98,6 +98,17 @@ fn plan_prints_summary_and_conflicts_in_every_format_and_writes_nothing() {
     assert_eq!(j["decisions"].as_array().unwrap().len(), 26);
     assert_eq!(j["summary"]["by_status"]["conflict"], 5);
     assert_eq!(j["summary"]["conflicts"].as_array().unwrap().len(), 5);
+    // Legacy administrators are reported (WordPress's come from usermeta, read alongside
+    // the users and marked after the last page).
+    let mut admins: Vec<String> = j["decisions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["reasons"].as_array().unwrap().iter().any(|r| r["code"] == "legacy_admin"))
+        .map(|d| format!("{}:{}", d["site"].as_str().unwrap(), d["legacy_id"]))
+        .collect();
+    admins.sort();
+    assert_eq!(admins, ["acmlm:1", "social:1", "wordpress:1"]);
 
     let csv = ok(&run(&s.config, &["migrate", "plan", "--format", "csv"]));
     let mut reader = csv::Reader::from_reader(csv.as_bytes());

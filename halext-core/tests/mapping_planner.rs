@@ -370,6 +370,29 @@ async fn plans_from_user_sources_in_batches() {
     }
 }
 
+/// Administrators a source hands over after its rows (`UserSource::deferred_admins`) plan
+/// exactly like administrators flagged on their rows; an id no batch returned changes nothing.
+#[tokio::test]
+async fn deferred_admins_plan_like_inline_ones() {
+    let direct = Planner::new(default_policy()).plan_users(&all_users()).expect("plan");
+    let admins = |plan: &halext_core::mapping::plan::Plan| {
+        plan.decisions()
+            .filter(|d| d.reasons.contains(&Reason::LegacyAdmin))
+            .map(|d| d.key().to_string())
+            .collect::<Vec<_>>()
+    };
+    let expected = admins(&direct);
+    assert!(expected.len() >= 2, "the fixtures have administrators on two sites: {expected:?}");
+    let sources = vec![
+        MemSource::deferring("acmlm", to_users("acmlm", &acmlm()), 3),
+        MemSource::deferring("wordpress", to_users("wordpress", &wordpress()), 2),
+        MemSource::deferring("social", to_users("social", &social()), 100),
+    ];
+    let plan = Planner::new(default_policy()).plan(sources).await.expect("plan");
+    assert_eq!(admins(&plan), expected);
+    assert_eq!(plan.decisions().collect::<Vec<_>>(), direct.decisions().collect::<Vec<_>>());
+}
+
 #[test]
 fn reports_as_text_json_and_csv() {
     let plan = Planner::new(default_policy()).plan_users(&all_users()).expect("plan");

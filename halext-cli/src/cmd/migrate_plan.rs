@@ -60,6 +60,10 @@ impl UserSource for Counted {
     fn take_rejected(&mut self) -> Vec<RejectedRow> {
         self.inner.take_rejected()
     }
+
+    fn deferred_admins(&mut self) -> BoxFuture<'_, Result<Vec<u64>, LegacyError>> {
+        self.inner.deferred_admins()
+    }
 }
 
 /// The existing links to respect, or none (with a note) when the table does not exist yet.
@@ -93,7 +97,7 @@ fn make_plan(ctx: &Ctx, sites: &[String], store: Option<&MappingStore>) -> Resul
             let estimate = site.estimated_rows().await.ok().flatten().filter(|&n| n > 0);
             let bar = ctx.progress.rows(site.site_name(), estimate);
             sources.push(Box::new(Counted {
-                inner: site.users().without_last_seen(),
+                inner: site.users().without_last_seen().defer_admins(),
                 bar,
                 progress: ctx.progress.clone(),
                 started: None,

@@ -104,6 +104,20 @@ pub trait UserSource: Send {
     fn take_rejected(&mut self) -> Vec<RejectedRow> {
         Vec::new()
     }
+
+    /// The legacy ids of accounts this source returned with `is_admin: false` because their
+    /// role was not known yet, and that are administrators (for example a WordPress read
+    /// with [`MysqlUserSource::defer_admins`](source::MysqlUserSource::defer_admins), whose roles come from a separate usermeta
+    /// query). Called once, after [`UserSource::next_batch`] returned `Ok(None)`; ids that
+    /// were never returned may be included and mean nothing. Wrappers must forward it. The
+    /// default (sources that know `is_admin` when they return a row) is empty.
+    ///
+    /// # Errors
+    /// [`LegacyError`] when the separate read failed: the batches' `is_admin` cannot be
+    /// trusted then.
+    fn deferred_admins(&mut self) -> BoxFuture<'_, Result<Vec<u64>, LegacyError>> {
+        Box::pin(async { Ok(Vec::new()) })
+    }
 }
 
 /// One configured legacy site, as login-time migration needs it: find the account a login

@@ -308,11 +308,35 @@ pub struct MemSource {
     site: Arc<str>,
     users: std::vec::IntoIter<LegacyUser>,
     batch: usize,
+    /// Deferring: the administrators' ids, handed over after the last batch.
+    deferred: Option<Vec<u64>>,
 }
 
 impl MemSource {
     pub fn boxed(site: &str, users: Vec<LegacyUser>, batch: usize) -> Box<dyn UserSource> {
-        Box::new(MemSource { site: Arc::from(site), users: users.into_iter(), batch: batch.max(1) })
+        Box::new(MemSource {
+            site: Arc::from(site),
+            users: users.into_iter(),
+            batch: batch.max(1),
+            deferred: None,
+        })
+    }
+
+    /// Like [`MemSource::boxed`], but batches say `is_admin: false` and the administrators
+    /// (plus an id no batch returned) come from `deferred_admins`, like a WordPress read
+    /// with `defer_admins()`.
+    pub fn deferring(site: &str, mut users: Vec<LegacyUser>, batch: usize) -> Box<dyn UserSource> {
+        let mut admins: Vec<u64> = users.iter().filter(|u| u.is_admin).map(|u| u.id).collect();
+        admins.push(u64::MAX);
+        for u in &mut users {
+            u.is_admin = false;
+        }
+        Box::new(MemSource {
+            site: Arc::from(site),
+            users: users.into_iter(),
+            batch: batch.max(1),
+            deferred: Some(admins),
+        })
     }
 }
 
@@ -324,6 +348,11 @@ impl UserSource for MemSource {
     fn next_batch(&mut self) -> BoxFuture<'_, Result<Option<Vec<LegacyUser>>, LegacyError>> {
         let b: Vec<LegacyUser> = self.users.by_ref().take(self.batch).collect();
         Box::pin(async move { Ok(if b.is_empty() { None } else { Some(b) }) })
+    }
+
+    fn deferred_admins(&mut self) -> BoxFuture<'_, Result<Vec<u64>, LegacyError>> {
+        let ids = self.deferred.take().unwrap_or_default();
+        Box::pin(async move { Ok(ids) })
     }
 }
 

@@ -8,6 +8,8 @@ use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::sync::Arc;
 
+use mysql_async::{Params, Value};
+
 use crate::legacy::config::{
     AcmlmVariant, Charset, CustomConfig, EmailLogin, ProfileKind, SiteConfig, StateKind, TimeKind,
     check_identifier,
@@ -435,14 +437,32 @@ impl MetaQuery {
 }
 
 impl Layout {
-    /// One keyset page: rows with an id above `after` (all rows when `None`), `limit` of them.
-    /// Both numbers are integers we produce, so they are written into the SQL text (the text
-    /// protocol then needs no prepared statement).
-    pub(crate) fn page_sql(&self, after: Option<i128>, limit: u32) -> String {
-        match after {
-            Some(a) => format!("{} WHERE {} > {a} ORDER BY {} LIMIT {limit}", self.select, self.id, self.id),
-            None => format!("{} ORDER BY {} LIMIT {limit}", self.select, self.id),
+    /// One keyset page, as a statement for [`Layout::page_params`]: `… ORDER BY id LIMIT ?`
+    /// for the first page, `… WHERE id > ? ORDER BY id LIMIT ?` after it.
+    pub(crate) fn page_sql(&self, first: bool) -> String {
+        if first {
+            format!("{} ORDER BY {} LIMIT ?", self.select, self.id)
+        } else {
+            format!("{} WHERE {} > ? ORDER BY {} LIMIT ?", self.select, self.id, self.id)
         }
+    }
+
+    /// The parameters of [`Layout::page_sql`]`(after.is_none())`: the raw id of the last row
+    /// read (none before the first page), then the page size.
+    ///
+    /// # Errors
+    /// When the last id does not fit a 64-bit integer (a `DECIMAL` id column past `u64`).
+    pub(crate) fn page_params(after: Option<i128>, limit: u32) -> Result<Params, String> {
+        let limit = Value::UInt(u64::from(limit));
+        let Some(a) = after else {
+            return Ok(Params::Positional(vec![limit]));
+        };
+        let after = match (i64::try_from(a), u64::try_from(a)) {
+            (Ok(i), _) => Value::Int(i),
+            (_, Ok(u)) => Value::UInt(u),
+            _ => return Err(format!("the id {a} does not fit a 64-bit integer")),
+        };
+        Ok(Params::Positional(vec![after, limit]))
     }
 
     /// The row with one id (one `?` parameter).
@@ -491,9 +511,18 @@ mod tests {
         assert!(layout.select.ends_with("u.`spam`, u.`deleted` FROM `wp_users` u"), "{}", layout.select);
         assert!(layout.meta.is_none());
         assert_eq!(
-            layout.page_sql(Some(5), 10),
-            format!("{} WHERE u.`ID` > 5 ORDER BY u.`ID` LIMIT 10", layout.select)
+            layout.page_sql(false),
+            format!("{} WHERE u.`ID` > ? ORDER BY u.`ID` LIMIT ?", layout.select)
         );
+        assert_eq!(layout.page_sql(true), format!("{} ORDER BY u.`ID` LIMIT ?", layout.select));
+        let params = |after| match Layout::page_params(after, 10) {
+            Ok(Params::Positional(v)) => v,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(params(None), vec![Value::UInt(10)]);
+        assert_eq!(params(Some(-5)), vec![Value::Int(-5), Value::UInt(10)]);
+        assert_eq!(params(Some(i128::from(u64::MAX))), vec![Value::UInt(u64::MAX), Value::UInt(10)]);
+        assert!(Layout::page_params(Some(i128::from(u64::MAX) + 1), 10).is_err());
     }
 
     #[test]

@@ -9,27 +9,27 @@
 //!     (`user_id BETWEEN a AND b AND meta_key IN (…)`) would fetch all ~14 meta rows of every
 //!     user from the clustered index to keep 1–2 of them; the stream reads the ~1.25 rows per
 //!     user it needs through the `meta_key` index and lets the server sort them, once;
-//!   * without it ([`CapabilitiesMap`], what the planner reads): the capabilities rows alone,
-//!     unsorted, into a map of user id → value, loaded on a second connection while the other
-//!     sites are read and awaited before the first page is decoded. The server's sort of a
-//!     `LONGTEXT` column re-reads every row after sorting; skipping it takes 40% off the
-//!     usermeta read. Capabilities values repeat (one per role combination), so the map keeps each
-//!     distinct value once: a 24-byte hash-table entry per user (≈40 bytes with the table's
-//!     spare capacity).
+//!   * without it ([`AdminIds`], what the planner reads): the capabilities rows alone,
+//!     unsorted, on a second connection, reduced to the set of administrators' ids. The
+//!     server's sort of a `LONGTEXT` column re-reads every row after sorting; skipping it
+//!     takes 40% off the usermeta read. The reader either waits for the set before its first
+//!     page, or (with [`super::MysqlUserSource::defer_admins`]) never waits: its rows say
+//!     `is_admin: false` and the set is handed over after the last page, so the usermeta read
+//!     (the longest of a plan) runs alongside the pages instead of before them.
 //! * Lookups ([`attach`]): `user_id IN (…)` for the few rows a login lookup found.
 //!
 //! All keep, per user and key, the value of the lowest `umeta_id` among the rows whose
 //! `meta_value` is not NULL (what `get_user_meta($id, $key, true)` returns; a NULL value
 //! gives way to the next row).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use mysql_async::prelude::Queryable;
 use mysql_async::{Conn, Row, Value};
 use tokio::sync::mpsc;
 
 use super::profile::MetaQuery;
-use super::{MysqlSite, decode, rows};
+use super::{MysqlSite, decode, phpser, rows};
 use crate::legacy::error::LegacyError;
 
 /// A meta value found for a user, with its `umeta_id` (the lowest wins).
@@ -197,8 +197,8 @@ impl MetaStream {
     }
 }
 
-/// The streaming task: runs the query and sends its rows in chunks until the end, an error
-/// (sent on), or the reader going away.
+/// The streaming task: runs the query (prepared: ids arrive as integers) and sends its rows
+/// in chunks until the end, an error (sent on), or the reader going away.
 async fn stream(
     site: MysqlSite,
     sql: String,
@@ -207,7 +207,7 @@ async fn stream(
 ) {
     let run = async {
         let mut conn = site.conn().await?;
-        let mut result = conn.query_iter(sql).await.map_err(|e| site.db_err(e))?;
+        let mut result = conn.exec_iter(sql, ()).await.map_err(|e| site.db_err(e))?;
         let mut chunk = Vec::with_capacity(CHUNK_ROWS);
         while let Some(row) = result.next().await.map_err(|e| site.db_err(e))? {
             if let Some(row) = parse(row, caps_key.as_bytes()) {
@@ -235,107 +235,105 @@ async fn stream(
 pub(crate) enum FullMeta {
     /// Capabilities and session tokens, sorted, merged page by page.
     Stream(MetaStream),
-    /// Capabilities only (`last_seen_at` not read), unsorted, into a map.
-    Capabilities(CapabilitiesMap),
+    /// Capabilities only (`last_seen_at` not read), unsorted, reduced to the administrators.
+    Admins(AdminIds),
 }
 
 impl FullMeta {
     /// Starts reading (on the current tokio runtime): the [`MetaStream`] when `last_seen` is
-    /// wanted, else the [`CapabilitiesMap`].
+    /// wanted, else [`AdminIds`].
     pub(crate) fn start(site: &MysqlSite, meta: &MetaQuery, last_seen: bool) -> FullMeta {
         if last_seen {
             FullMeta::Stream(MetaStream::start(site, meta))
         } else {
-            FullMeta::Capabilities(CapabilitiesMap::start(site, meta))
+            FullMeta::Admins(AdminIds::start(site, meta))
         }
     }
 
-    /// Appends the two meta values to every row of a keyset page, like [`attach`].
+    /// Appends the two meta values to every row of a keyset page, like [`attach`]. With
+    /// [`FullMeta::Admins`] both are NULL (no wait): the rows decode without a role, and the
+    /// reader takes `is_admin` from [`FullMeta::admins`].
     ///
     /// # Errors
-    /// [`LegacyError::Database`] when the meta query failed; start a new one to retry.
+    /// [`LegacyError::Database`] when the meta stream failed; start a new one to retry.
     pub(crate) async fn attach(&mut self, batch: &mut [Vec<Value>]) -> Result<(), LegacyError> {
         match self {
             FullMeta::Stream(s) => s.attach(batch).await,
-            FullMeta::Capabilities(m) => m.attach(batch).await,
+            FullMeta::Admins(_) => {
+                for row in batch.iter_mut() {
+                    push_values(row, Default::default());
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// The administrators' ids when they are read apart from the rows, `None` for a stream.
+    pub(crate) fn admins(&mut self) -> Option<&mut AdminIds> {
+        match self {
+            FullMeta::Stream(_) => None,
+            FullMeta::Admins(a) => Some(a),
         }
     }
 }
 
-/// Every user's capabilities value: user id → (lowest `umeta_id`, index into the distinct
-/// values).
+/// The ids of the users whose capabilities name the `administrator` role, loaded by a spawned
+/// task on its own connection (see the module docs). Dropping it stops the task.
 #[derive(Debug)]
-struct Capabilities {
-    by_user: HashMap<u64, (u64, u32)>,
-    values: Vec<Vec<u8>>,
-}
-
-/// The capabilities of every user, loaded by a spawned task on its own connection (see the
-/// module docs). Dropping it stops the task.
-#[derive(Debug)]
-pub(crate) struct CapabilitiesMap {
+pub(crate) struct AdminIds {
     site: MysqlSite,
-    state: MapState,
+    state: AdminState,
 }
 
 #[derive(Debug)]
-enum MapState {
-    Loading(tokio::task::JoinHandle<Result<Capabilities, LegacyError>>),
-    Loaded(Capabilities),
+enum AdminState {
+    Loading(tokio::task::JoinHandle<Result<HashSet<u64>, LegacyError>>),
+    Loaded(HashSet<u64>),
     Failed,
 }
 
-impl Drop for CapabilitiesMap {
+impl Drop for AdminIds {
     fn drop(&mut self) {
-        if let MapState::Loading(task) = &self.state {
+        if let AdminState::Loading(task) = &self.state {
             task.abort();
         }
     }
 }
 
-impl CapabilitiesMap {
-    fn start(site: &MysqlSite, meta: &MetaQuery) -> CapabilitiesMap {
-        let task = tokio::spawn(load_capabilities(
-            site.clone(),
-            meta.capabilities_sql(),
-            meta.capabilities_key.clone(),
-        ));
-        CapabilitiesMap { site: site.clone(), state: MapState::Loading(task) }
+impl AdminIds {
+    fn start(site: &MysqlSite, meta: &MetaQuery) -> AdminIds {
+        let task =
+            tokio::spawn(load_admins(site.clone(), meta.capabilities_sql(), meta.capabilities_key.clone()));
+        AdminIds { site: site.clone(), state: AdminState::Loading(task) }
     }
 
-    /// Waits for the map (the first call), then appends each row's capabilities value and a
-    /// NULL session-tokens value.
-    async fn attach(&mut self, batch: &mut [Vec<Value>]) -> Result<(), LegacyError> {
-        if let MapState::Loading(task) = &mut self.state {
+    /// The ids, waiting for the read on the first call.
+    ///
+    /// # Errors
+    /// [`LegacyError::Database`] when the read failed (then and on every later call).
+    pub(crate) async fn get(&mut self) -> Result<&HashSet<u64>, LegacyError> {
+        if let AdminState::Loading(task) = &mut self.state {
             let loaded = task.await;
-            self.state = MapState::Failed;
+            self.state = AdminState::Failed;
             let loaded =
                 loaded.map_err(|e| self.site.db_err(format!("the usermeta reader stopped: {e}")))??;
-            self.state = MapState::Loaded(loaded);
+            self.state = AdminState::Loaded(loaded);
         }
-        let MapState::Loaded(caps) = &self.state else {
-            return Err(self.site.db_err("the usermeta read failed before"));
-        };
-        for row in batch.iter_mut() {
-            let id = rows::cursor(row).ok().and_then(|c| u64::try_from(c).ok());
-            let value =
-                id.and_then(|id| caps.by_user.get(&id)).and_then(|&(_, i)| caps.values.get(i as usize));
-            row.push(value.map_or(Value::NULL, |v| Value::Bytes(v.clone())));
-            row.push(Value::NULL);
+        match &self.state {
+            AdminState::Loaded(ids) => Ok(ids),
+            _ => Err(self.site.db_err("the usermeta read failed before")),
         }
-        Ok(())
     }
 }
 
-/// The loading task: every capabilities row, the lowest `umeta_id` with a value kept per user,
-/// each distinct value stored once.
-async fn load_capabilities(
-    site: MysqlSite,
-    sql: String,
-    caps_key: String,
-) -> Result<Capabilities, LegacyError> {
+/// The loading task (a prepared query: ids arrive as integers): every capabilities row; per
+/// user the value of the lowest `umeta_id`
+/// with a value counts. Each distinct value is stored and parsed once (values repeat: one per
+/// role combination), so the map is a 24-byte hash-table entry per user (≈40 bytes with spare
+/// capacity) until the administrators' ids replace it.
+async fn load_admins(site: MysqlSite, sql: String, caps_key: String) -> Result<HashSet<u64>, LegacyError> {
     let mut conn = site.conn().await?;
-    let mut result = conn.query_iter(sql).await.map_err(|e| site.db_err(e))?;
+    let mut result = conn.exec_iter(sql, ()).await.map_err(|e| site.db_err(e))?;
     let mut by_user: HashMap<u64, (u64, u32)> = HashMap::new();
     let mut distinct: HashMap<Vec<u8>, u32> = HashMap::new();
     while let Some(row) = result.next().await.map_err(|e| site.db_err(e))? {
@@ -358,10 +356,17 @@ async fn load_capabilities(
         };
         by_user.insert(user_id, (umeta_id, index));
     }
-    // Each distinct value moves (not copies) to its index.
-    let mut values = vec![Vec::new(); distinct.len()];
-    for (value, i) in distinct {
-        values[i as usize] = value;
+    drop(result);
+    let mut admin = vec![false; distinct.len()];
+    for (value, i) in &distinct {
+        admin[*i as usize] = match phpser::capability_roles(value) {
+            Ok(roles) => roles.iter().any(|r| r == "administrator"),
+            Err(reason) => {
+                let users = by_user.values().filter(|&&(_, v)| v == *i).count();
+                tracing::warn!(site = %site.site_name(), users, %reason, "unreadable capabilities; treating as no role");
+                false
+            }
+        };
     }
-    Ok(Capabilities { by_user, values })
+    Ok(by_user.into_iter().filter(|(_, (_, i))| admin[*i as usize]).map(|(id, _)| id).collect())
 }

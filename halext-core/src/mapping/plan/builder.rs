@@ -115,6 +115,26 @@ impl PlanBuilder {
         Ok(())
     }
 
+    /// Marks as legacy administrators the accounts of `site` fed so far whose legacy id is in
+    /// `ids`: for sources that learn roles only after their rows
+    /// ([`crate::legacy::UserSource::deferred_admins`]). The plan is then the one the accounts
+    /// would give had they been fed with `is_admin: true` (the flag only adds the
+    /// `legacy_admin` reason). Ids not fed, or a site not fed, are ignored.
+    pub fn mark_admins(&mut self, site: &str, ids: &[u64]) {
+        let Some(&site) = self.site_lookup.get(site) else {
+            return;
+        };
+        if ids.is_empty() {
+            return;
+        }
+        let ids: std::collections::HashSet<u64> = ids.iter().copied().collect();
+        for r in &mut self.recs {
+            if r.site == site && ids.contains(&r.id) {
+                r.flags |= flags::ADMIN;
+            }
+        }
+    }
+
     /// Number of accounts fed so far.
     pub fn len(&self) -> usize {
         self.recs.len()

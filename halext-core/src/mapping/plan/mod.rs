@@ -129,7 +129,9 @@ impl Planner {
     /// task on the current tokio runtime, into its own part of the plan (compact records, see
     /// [`PlanBuilder`]); the parts are joined in source order before the decisions, so the plan
     /// is the one a sequential read would give, while no site waits for another's database.
-    /// Every part uses the same "now" (the policy's, or the time `plan` starts).
+    /// Every part uses the same "now" (the policy's, or the time `plan` starts). Administrators
+    /// a source hands over after its last batch ([`UserSource::deferred_admins`]) are marked
+    /// in its part before the join.
     ///
     /// # Errors
     /// A source's [`crate::legacy::LegacyError`] (as [`MigrationError::Legacy`]); nothing is
@@ -192,6 +194,8 @@ async fn ingest(
         // Let the other sources' tasks run between batches on a single-threaded runtime.
         tokio::task::yield_now().await;
     }
+    let admins = src.deferred_admins().await?;
+    part.mark_admins(src.site(), &admins);
     Ok((part, src.take_rejected()))
 }
 
