@@ -20,6 +20,8 @@
 #    (a) what a PHP developer would write by hand: mysqli, unbuffered (MYSQLI_USE_RESULT),
 #        read every row, normalise name and email (mb_convert_encoding, trim, strtolower),
 #        keep them by email for the merge (tests/php/bench/migration_read.php);
+#    (a2) the same script with --roles: also reads the WordPress capabilities usermeta rows,
+#        as the plan must (tests/php/bench/migration_read.php --roles);
 #    (b) halext migrate plan: read + merge + decide, the same rows;
 #    (c) halext migrate apply: plan + write the mapping table (rows/s of the write phase);
 #    (d) resolve from PHP: Halext\Migration::resolve (cached / uncached) vs a mysqli prepared
@@ -210,6 +212,15 @@ php_s=$(wall_s "$WORK/php.time"); php_mib=$(peak_mib "$WORK/php.time")
 echo "php: $N rows in $php_s s = $(rate "$N" "$php_s") rows/s, peak RSS $php_mib MiB"
 
 echo
+echo "== migration (a2): the same PHP, plus the WordPress roles the plan also reads (wp_usermeta capabilities)"
+"$TIME" -v -o "$WORK/php-roles.time" "$PHP" -n -d extension=mysqlnd -d extension=mysqli -d extension=mbstring -d memory_limit=-1 \
+  tests/php/bench/migration_read.php "$SOCK" bench_acmlm bench_wordpress bench_social --roles \
+  > "$WORK/php-roles.out" 2>&1 || { cat "$WORK/php-roles.out"; exit 1; }
+cat "$WORK/php-roles.out"
+roles_s=$(wall_s "$WORK/php-roles.time")
+echo "php + roles: $N rows in $roles_s s = $(rate "$N" "$roles_s") rows/s, peak RSS $(peak_mib "$WORK/php-roles.time") MiB"
+
+echo
 echo "== migration (b): halext migrate plan (read + merge + decide), the same $N rows"
 "$TIME" -v -o "$WORK/plan.time" "$HALEXT" migrate plan --config "$WORK/halext.toml" \
   > "$WORK/plan.out" 2> "$WORK/plan.err" || { cat "$WORK/plan.err"; exit 1; }
@@ -218,6 +229,7 @@ grep -E '^(read|planned) ' "$WORK/plan.err" || true
 sed -n '/^conflicts/q; p' "$WORK/plan.out"
 plan_s=$(wall_s "$WORK/plan.time"); plan_mib=$(peak_mib "$WORK/plan.time")
 echo "plan: $N rows in $plan_s s = $(rate "$N" "$plan_s") rows/s (whole process), peak RSS $plan_mib MiB"
+echo "plan / php: $(echo "scale=2; $plan_s / $php_s" | bc)x the time of (a), $(echo "scale=2; $plan_s / $roles_s" | bc)x the time of (a2)"
 
 echo
 echo "== migration (c): halext migrate apply (fresh plan + write $N rows, batches of 1000)"
