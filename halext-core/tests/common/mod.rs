@@ -49,11 +49,13 @@ pub fn mysql_url() -> String {
 }
 
 /// Creates (or empties) a database named `prefix_<pid>` for one test, loads the given SQL
-/// files into it (paths relative to the repo root), and returns its DSN.
+/// files into it (paths relative to the repo root), and returns its DSN. The first call in a
+/// process drops the databases left by test processes that have ended (`<name>_<pid>` with no
+/// such process), so a long-lived development instance does not fill up.
 pub fn fresh_database(prefix: &str, sql_files: &[&str]) -> String {
     let base = mysql_url();
     let name = format!("{prefix}_{}", std::process::id());
-    let client = |db: Option<&str>, input: Option<&PathBuf>, sql: Option<&str>| {
+    let client = |db: Option<&str>, input: Option<&PathBuf>, sql: Option<&str>| -> String {
         let mut cmd = Command::new("mariadb");
         let (host_port, user, pass) = parse(&base);
         cmd.args(["--no-defaults", "--protocol=tcp", "-h", &host_port.0, "-P", &host_port.1, "-u", &user])
@@ -69,7 +71,24 @@ pub fn fresh_database(prefix: &str, sql_files: &[&str]) -> String {
         }
         let out = cmd.output().expect("run mariadb client");
         assert!(out.status.success(), "mariadb client failed: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
     };
+    static SWEPT: OnceLock<()> = OnceLock::new();
+    SWEPT.get_or_init(|| {
+        let stale: Vec<String> = client(None, None, Some("SHOW DATABASES"))
+            .lines()
+            .skip(1)
+            .filter(|db| {
+                db.rsplit_once('_').and_then(|(_, pid)| pid.parse::<u32>().ok()).is_some_and(|pid| {
+                    pid != std::process::id() && !std::path::Path::new(&format!("/proc/{pid}")).exists()
+                })
+            })
+            .map(|db| format!("DROP DATABASE IF EXISTS `{db}`;"))
+            .collect();
+        if !stale.is_empty() {
+            client(None, None, Some(&stale.concat()));
+        }
+    });
     client(None, None, Some(&format!("DROP DATABASE IF EXISTS `{name}`; CREATE DATABASE `{name}`")));
     for f in sql_files {
         client(Some(&name), Some(&repo_root().join(f)), None);

@@ -426,7 +426,7 @@ impl MetaQuery {
     }
 
     /// The same columns, capabilities rows only, in no particular order, for a full read that
-    /// does not need `last_seen_at` (`super::wpmeta::CapabilitiesMap`): no server-side sort,
+    /// does not need `last_seen_at` (`super::wpmeta::AdminIds`): no server-side sort,
     /// which for a `LONGTEXT` column re-reads every row after sorting (half the read's time).
     pub(crate) fn capabilities_sql(&self) -> String {
         format!(
