@@ -22,7 +22,9 @@ use crate::exit::Exit;
 use crate::output::{Failure, Output};
 use crate::progress::{Progress, Stopwatch, group, rate_line};
 
-/// A site's reader that moves a progress bar and prints a summary line when it ends.
+/// A site's reader that moves a progress bar and prints a summary line when it ends: after its
+/// last page and the administrators it hands over then (WordPress's usermeta read), so the
+/// line's time is the site's whole read.
 struct Counted {
     inner: halext_core::legacy::source::MysqlUserSource,
     bar: ProgressBar,
@@ -32,12 +34,22 @@ struct Counted {
 
 impl Counted {
     async fn next(&mut self) -> Result<Option<Vec<LegacyUser>>, LegacyError> {
-        let watch = *self.started.get_or_insert_with(Stopwatch::start);
+        self.started.get_or_insert_with(Stopwatch::start);
         let result = self.inner.next_batch().await;
         match &result {
             Ok(Some(_)) => Progress::set(&self.bar, self.inner.rows_read()),
-            Ok(None) => {
+            Ok(None) => {}
+            Err(_) => self.bar.abandon(),
+        }
+        result
+    }
+
+    async fn admins(&mut self) -> Result<Vec<u64>, LegacyError> {
+        let result = self.inner.deferred_admins().await;
+        match &result {
+            Ok(_) => {
                 self.bar.finish_and_clear();
+                let watch = *self.started.get_or_insert_with(Stopwatch::start);
                 let site = self.inner.site().clone();
                 self.progress
                     .note(format!("read {site}: {}", rate_line(self.inner.rows_read(), watch.elapsed())));
@@ -62,7 +74,7 @@ impl UserSource for Counted {
     }
 
     fn deferred_admins(&mut self) -> BoxFuture<'_, Result<Vec<u64>, LegacyError>> {
-        self.inner.deferred_admins()
+        Box::pin(self.admins())
     }
 }
 

@@ -49,17 +49,31 @@ pub fn mysql_url() -> String {
 }
 
 /// Creates (or empties) a database named `prefix_<pid>` for one test, loads the given SQL
-/// files into it (paths relative to the repo root), and returns its DSN. The first call in a
-/// process drops the databases left by test processes that have ended (`<name>_<pid>` with no
-/// such process), so a long-lived development instance does not fill up.
+/// files into it (paths relative to the repo root), and returns its DSN.
+///
+/// The database is marked with a schema comment naming this machine's pid namespace; the first
+/// call in a process drops, best effort, the marked databases of the same namespace whose
+/// process has ended, so a long-lived development instance does not fill up with them. Nothing
+/// else is ever dropped (the PHP tests' and benchmarks' databases, a database of the same name
+/// pattern that is not a test's).
 pub fn fresh_database(prefix: &str, sql_files: &[&str]) -> String {
     let base = mysql_url();
     let name = format!("{prefix}_{}", std::process::id());
-    let client = |db: Option<&str>, input: Option<&PathBuf>, sql: Option<&str>| -> String {
+    let client = |db: Option<&str>, input: Option<&PathBuf>, sql: Option<&str>| -> Result<String, String> {
         let mut cmd = Command::new("mariadb");
         let (host_port, user, pass) = parse(&base);
-        cmd.args(["--no-defaults", "--protocol=tcp", "-h", &host_port.0, "-P", &host_port.1, "-u", &user])
-            .arg(format!("-p{pass}"));
+        cmd.args([
+            "--no-defaults",
+            "--protocol=tcp",
+            "-N",
+            "-h",
+            &host_port.0,
+            "-P",
+            &host_port.1,
+            "-u",
+            &user,
+        ])
+        .arg(format!("-p{pass}"));
         if let Some(db) = db {
             cmd.arg(db);
         }
@@ -69,29 +83,44 @@ pub fn fresh_database(prefix: &str, sql_files: &[&str]) -> String {
         if let Some(file) = input {
             cmd.stdin(std::fs::File::open(file).expect("open sql file"));
         }
-        let out = cmd.output().expect("run mariadb client");
-        assert!(out.status.success(), "mariadb client failed: {}", String::from_utf8_lossy(&out.stderr));
-        String::from_utf8_lossy(&out.stdout).into_owned()
+        let out = cmd.output().map_err(|e| format!("run mariadb client: {e}"))?;
+        if !out.status.success() {
+            return Err(format!("mariadb client failed: {}", String::from_utf8_lossy(&out.stderr)));
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
     };
+    // `pid:[4026531836]`: pids are only comparable within one namespace.
+    let namespace =
+        std::fs::read_link("/proc/self/ns/pid").map(|l| l.display().to_string()).unwrap_or_default();
+    let marker = format!("halext-test {namespace}");
     static SWEPT: OnceLock<()> = OnceLock::new();
     SWEPT.get_or_init(|| {
-        let stale: Vec<String> = client(None, None, Some("SHOW DATABASES"))
-            .lines()
-            .skip(1)
-            .filter(|db| {
-                db.rsplit_once('_').and_then(|(_, pid)| pid.parse::<u32>().ok()).is_some_and(|pid| {
-                    pid != std::process::id() && !std::path::Path::new(&format!("/proc/{pid}")).exists()
-                })
-            })
-            .map(|db| format!("DROP DATABASE IF EXISTS `{db}`;"))
-            .collect();
-        if !stale.is_empty() {
-            client(None, None, Some(&stale.concat()));
+        let Ok(marked) = client(
+            None,
+            None,
+            Some(&format!(
+                "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_COMMENT = '{marker}'"
+            )),
+        ) else {
+            return;
+        };
+        for db in marked.lines() {
+            let ended = db.rsplit_once('_').and_then(|(_, pid)| pid.parse::<u32>().ok()).is_some_and(|pid| {
+                pid != std::process::id() && !std::path::Path::new(&format!("/proc/{pid}")).exists()
+            });
+            if ended {
+                let _ = client(None, None, Some(&format!("DROP DATABASE IF EXISTS `{db}`")));
+            }
         }
     });
-    client(None, None, Some(&format!("DROP DATABASE IF EXISTS `{name}`; CREATE DATABASE `{name}`")));
+    let must = |r: Result<String, String>| r.unwrap_or_else(|e| panic!("{e}"));
+    must(client(
+        None,
+        None,
+        Some(&format!("DROP DATABASE IF EXISTS `{name}`; CREATE DATABASE `{name}` COMMENT '{marker}'")),
+    ));
     for f in sql_files {
-        client(Some(&name), Some(&repo_root().join(f)), None);
+        must(client(Some(&name), Some(&repo_root().join(f)), None));
     }
     format!("{base}/{name}")
 }

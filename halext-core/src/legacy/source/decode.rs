@@ -67,12 +67,17 @@ pub(crate) fn opt_text(v: Value, charset: Charset, trim: bool) -> Result<Option<
     Ok(if s.is_empty() { None } else { Some(s) })
 }
 
-/// An integer from either protocol (text: ASCII decimal). NULL → `None`.
+/// An integer from either protocol (text: ASCII decimal). NULL → `None`. A `FLOAT`/`DOUBLE`
+/// column (binary protocol) is accepted when its value is a whole number, as its text form is
+/// (a custom profile keeping Unix times in a `DOUBLE`).
 pub(crate) fn int(v: &Value) -> Result<Option<i128>, Reason> {
+    let whole = |f: f64| (f.is_finite() && f.fract() == 0.0 && f.abs() < 1e38).then_some(f as i128);
     match v {
         Value::NULL => Ok(None),
         Value::Int(i) => Ok(Some(i128::from(*i))),
         Value::UInt(u) => Ok(Some(i128::from(*u))),
+        Value::Double(f) => whole(*f).map(Some).ok_or_else(|| format!("{f} is not an integer")),
+        Value::Float(f) => whole(f64::from(*f)).map(Some).ok_or_else(|| format!("{f} is not an integer")),
         Value::Bytes(b) => {
             let s = std::str::from_utf8(b).map_err(|_| "integer column holds non-ASCII bytes".to_owned())?;
             s.trim().parse::<i128>().map(Some).map_err(|_| format!("`{}` is not an integer", shorten(s)))
@@ -201,6 +206,11 @@ mod tests {
         assert_eq!(int(&Value::Bytes(b"18446744073709551615".to_vec())), Ok(Some(i128::from(u64::MAX))));
         assert_eq!(int(&Value::UInt(7)), Ok(Some(7)));
         assert_eq!(int(&Value::NULL), Ok(None));
+        assert_eq!(int(&Value::Double(1_600_000_000.0)), Ok(Some(1_600_000_000)));
+        assert_eq!(int(&Value::Float(-3.0)), Ok(Some(-3)));
+        assert!(int(&Value::Double(1.5)).is_err());
+        assert!(int(&Value::Double(f64::NAN)).is_err());
+        assert!(int(&Value::Double(1e300)).is_err());
         assert!(int(&Value::Bytes(b"12abc".to_vec())).is_err());
         assert!(int(&Value::Bytes(b"\xff".to_vec())).is_err());
         assert_eq!(id(5), Ok(5));

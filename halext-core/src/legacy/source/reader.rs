@@ -4,7 +4,7 @@
 //! whole read (no pool round trip per page), a statement prepared once per connection and run
 //! over the binary protocol: integer and date columns arrive as numbers, not as text to
 //! allocate and parse (15–20% of the reader's CPU on a million rows); WordPress pages are merged with the usermeta read on a second connection
-//! ([`wpmeta::FullMeta`]). Memory is one page of rows (plus a few chunks of meta rows, or
+//! ([`wpmeta::FullMeta`]: a sorted stream merged with the pages, or the administrators' ids). Memory is one page of rows (plus a few chunks of meta rows, or
 //! ≈40 bytes per WordPress user while a read without `last_seen_at` loads the capabilities);
 //! column buffers are moved into the [`LegacyUser`] strings without copying when they already
 //! are UTF-8.
@@ -99,7 +99,7 @@ impl MysqlUserSource {
     fn unpageable(&mut self, reason: String) -> LegacyError {
         self.done = true;
         self.conn = None;
-        self.meta = None;
+        self.end_meta();
         let inner = &self.site.inner;
         LegacyError::Schema {
             site: Arc::clone(&inner.name),
@@ -173,6 +173,11 @@ impl MysqlUserSource {
             let n = raw.len();
             if let Some(meta) = &mut self.meta {
                 meta.attach(&mut raw).await?;
+                if !self.defer_admins {
+                    if let Some(admins) = meta.admins() {
+                        admins.get().await?; // before the cursor moves: a failure retries this page
+                    }
+                }
             }
             self.after = after;
             self.rows_read += n as u64;
@@ -184,7 +189,7 @@ impl MysqlUserSource {
                         BadRowPolicy::Stop => {
                             self.done = true;
                             self.conn = None;
-                            self.meta = None;
+                            self.end_meta(); // the rows returned so far may still owe their administrators
                             return Err(LegacyError::Decode(rejected));
                         }
                         BadRowPolicy::Report => {
@@ -195,8 +200,7 @@ impl MysqlUserSource {
                 }
             }
             if !self.defer_admins {
-                if let Some(admins) = self.meta.as_mut().and_then(wpmeta::FullMeta::admins) {
-                    let ids = admins.get().await?;
+                if let Some(ids) = self.meta.as_ref().and_then(wpmeta::FullMeta::loaded_admins) {
                     for u in &mut users {
                         u.is_admin = ids.contains(&u.id);
                     }

@@ -12,8 +12,8 @@
 //!   * without it ([`AdminIds`], what the planner reads): the capabilities rows alone,
 //!     unsorted, on a second connection, reduced to the set of administrators' ids. The
 //!     server's sort of a `LONGTEXT` column re-reads every row after sorting; skipping it
-//!     takes 40% off the usermeta read. The reader either waits for the set before its first
-//!     page, or (with [`super::MysqlUserSource::defer_admins`]) never waits: its rows say
+//!     takes 40% off the usermeta read. The reader either waits for the set before it returns
+//!     its first page, or (with [`super::MysqlUserSource::defer_admins`]) never waits: its rows say
 //!     `is_admin: false` and the set is handed over after the last page, so the usermeta read
 //!     (the longest of a plan) runs alongside the pages instead of before them.
 //! * Lookups ([`attach`]): `user_id IN (…)` for the few rows a login lookup found.
@@ -275,6 +275,14 @@ impl FullMeta {
             FullMeta::Admins(a) => Some(a),
         }
     }
+
+    /// The administrators' ids once [`AdminIds::get`] has loaded them.
+    pub(crate) fn loaded_admins(&self) -> Option<&HashSet<u64>> {
+        match self {
+            FullMeta::Admins(AdminIds { state: AdminState::Loaded(ids), .. }) => Some(ids),
+            _ => None,
+        }
+    }
 }
 
 /// The ids of the users whose capabilities name the `administrator` role, loaded by a spawned
@@ -362,8 +370,12 @@ async fn load_admins(site: MysqlSite, sql: String, caps_key: String) -> Result<H
         admin[*i as usize] = match phpser::capability_roles(value) {
             Ok(roles) => roles.iter().any(|r| r == "administrator"),
             Err(reason) => {
-                let users = by_user.values().filter(|&&(_, v)| v == *i).count();
-                tracing::warn!(site = %site.site_name(), users, %reason, "unreadable capabilities; treating as no role");
+                let mut ids: Vec<u64> =
+                    by_user.iter().filter(|(_, (_, v))| v == i).map(|(&id, _)| id).collect();
+                ids.sort_unstable();
+                let users = ids.len();
+                ids.truncate(5);
+                tracing::warn!(site = %site.site_name(), users, first_ids = ?ids, %reason, "unreadable capabilities; treating as no role");
                 false
             }
         };
