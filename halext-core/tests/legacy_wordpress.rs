@@ -215,3 +215,45 @@ async fn deferred_admins_are_the_ones_a_waiting_read_marks() {
     assert!(users[&1].is_admin);
     assert_eq!(source.deferred_admins().await.expect("admins"), Vec::<u64>::new());
 }
+
+async fn sql(dsn: &str, statement: &str) {
+    use mysql_async::prelude::Queryable;
+    let mut c = mysql_async::Conn::new(mysql_async::Opts::from_url(dsn).expect("url")).await.expect("conn");
+    c.query_drop(statement).await.expect("sql");
+    c.disconnect().await.expect("disconnect");
+}
+
+/// The usermeta read fails (its table is gone after the site learnt its layout): a reader
+/// that waits for the administrators returns the error without moving its cursor, so the
+/// retry once the table is back returns the same first page and then every row; a deferring
+/// reader returns its rows and then the error from `deferred_admins`, never an empty list.
+#[tokio::test]
+async fn a_failed_usermeta_read_loses_no_page_and_no_administrator() {
+    let db = common::fresh_database("wp_metafail", &[FIXTURE]);
+    let site = site(&db, "wp_");
+    let expected = read_source(site.users().without_last_seen()).await;
+    sql(&db, "RENAME TABLE wp_usermeta TO wp_usermeta_away").await;
+
+    let mut waiting = site.users().without_last_seen();
+    let err = waiting.next_batch().await.expect_err("the usermeta read fails");
+    assert!(matches!(err, halext_core::legacy::LegacyError::Database { .. }), "{err}");
+    sql(&db, "RENAME TABLE wp_usermeta_away TO wp_usermeta").await;
+    let first = waiting.next_batch().await.expect("retry").expect("a page");
+    assert_eq!(ids(first.clone()), vec![1, 2], "the failed page is read again, not skipped");
+    let mut all: BTreeMap<u64, LegacyUser> = first.into_iter().map(|u| (u.id, u)).collect();
+    all.extend(read_through(&mut waiting).await);
+    assert_eq!(all, expected);
+
+    sql(&db, "RENAME TABLE wp_usermeta TO wp_usermeta_away").await;
+    let mut deferring = site.users().without_last_seen().defer_admins();
+    assert_eq!(read_through(&mut deferring).await.len(), expected.len());
+    let err = deferring.deferred_admins().await.expect_err("the administrators are unknown");
+    assert!(matches!(err, halext_core::legacy::LegacyError::Database { .. }), "{err}");
+    sql(&db, "RENAME TABLE wp_usermeta_away TO wp_usermeta").await;
+
+    // An empty users table: no page, and the (orphan) administrators still come back.
+    sql(&db, "DELETE FROM wp_users").await;
+    let mut empty = site.users().without_last_seen().defer_admins();
+    assert!(read_through(&mut empty).await.is_empty());
+    assert_eq!(empty.deferred_admins().await.expect("admins"), vec![1]);
+}

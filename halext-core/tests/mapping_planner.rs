@@ -391,6 +391,14 @@ async fn deferred_admins_plan_like_inline_ones() {
     let plan = Planner::new(default_policy()).plan(sources).await.expect("plan");
     assert_eq!(admins(&plan), expected);
     assert_eq!(plan.decisions().collect::<Vec<_>>(), direct.decisions().collect::<Vec<_>>());
+
+    // Administrators that cannot be read fail the plan: no plan without its legacy_admin notes.
+    let sources = vec![
+        MemSource::boxed("acmlm", to_users("acmlm", &acmlm()), 3),
+        MemSource::failing_admins("wordpress", to_users("wordpress", &wordpress()), 2),
+    ];
+    let err = Planner::new(default_policy()).plan(sources).await.expect_err("no plan");
+    assert!(err.to_string().contains("usermeta read failed"), "{err}");
 }
 
 #[test]

@@ -308,8 +308,9 @@ pub struct MemSource {
     site: Arc<str>,
     users: std::vec::IntoIter<LegacyUser>,
     batch: usize,
-    /// Deferring: the administrators' ids, handed over after the last batch.
-    deferred: Option<Vec<u64>>,
+    /// Deferring: the administrators' ids, handed over after the last batch, or the error
+    /// reading them failed with.
+    deferred: Option<Result<Vec<u64>, String>>,
 }
 
 impl MemSource {
@@ -335,7 +336,17 @@ impl MemSource {
             site: Arc::from(site),
             users: users.into_iter(),
             batch: batch.max(1),
-            deferred: Some(admins),
+            deferred: Some(Ok(admins)),
+        })
+    }
+
+    /// Like [`MemSource::deferring`], but the administrators' read fails.
+    pub fn failing_admins(site: &str, users: Vec<LegacyUser>, batch: usize) -> Box<dyn UserSource> {
+        Box::new(MemSource {
+            site: Arc::from(site),
+            users: users.into_iter(),
+            batch: batch.max(1),
+            deferred: Some(Err("the usermeta read failed".into())),
         })
     }
 }
@@ -351,8 +362,9 @@ impl UserSource for MemSource {
     }
 
     fn deferred_admins(&mut self) -> BoxFuture<'_, Result<Vec<u64>, LegacyError>> {
-        let ids = self.deferred.take().unwrap_or_default();
-        Box::pin(async move { Ok(ids) })
+        let result =
+            self.deferred.take().unwrap_or(Ok(Vec::new())).map_err(|e| LegacyError::database(&self.site, e));
+        Box::pin(async move { result })
     }
 }
 
