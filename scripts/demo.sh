@@ -130,9 +130,11 @@ export HALEXT_CONFIG="$WORK/halext.toml"
 section "3. halext migrate init"
 "$HALEXT" migrate init
 section "3. halext migrate plan -o plan.json   (a dry run: reads the sites, writes nothing)"
-"$HALEXT" migrate plan -o "$WORK/plan.json" 2>/dev/null | grep -v -e '^review it' -e '^plan written'
+# Progress lines (stderr) are kept aside and shown only if the command fails.
+quiet() { "$@" 2>"$WORK/stderr" || { cat "$WORK/stderr" >&2; return 1; }; }
+quiet "$HALEXT" migrate plan -o "$WORK/plan.json" | grep -v -e '^review it' -e '^plan written'
 section "3. halext migrate apply --plan plan.json   (the reviewed plan; safe to rerun)"
-"$HALEXT" migrate apply --plan "$WORK/plan.json" | head -n 1
+quiet "$HALEXT" migrate apply --plan "$WORK/plan.json" | head -n 1
 section "3. halext migrate status"
 "$HALEXT" migrate status | sed '$d'
 
