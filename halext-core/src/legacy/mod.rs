@@ -107,10 +107,11 @@ pub trait UserSource: Send {
 
     /// The legacy ids of accounts this source returned with `is_admin: false` because their
     /// role was not known yet, and that are administrators (for example a WordPress read
-    /// with [`MysqlUserSource::defer_admins`](source::MysqlUserSource::defer_admins), whose roles come from a separate usermeta
-    /// query). Called once, after [`UserSource::next_batch`] returned `Ok(None)`; ids that
-    /// were never returned may be included and mean nothing. Wrappers must forward it. The
-    /// default (sources that know `is_admin` when they return a row) is empty.
+    /// with [`defer_admins`](source::MysqlUserSource::defer_admins), whose roles come from a
+    /// separate usermeta query). Called once, after [`UserSource::next_batch`] returned
+    /// `Ok(None)`; ids that were never returned may be included and mean nothing. Wrappers
+    /// must forward it. The default (sources that know `is_admin` when they return a row) is
+    /// empty.
     ///
     /// # Errors
     /// [`LegacyError`] when the separate read failed: the batches' `is_admin` cannot be

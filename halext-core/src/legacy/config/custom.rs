@@ -138,19 +138,19 @@ pub struct ValueRule {
     pub values: Vec<String>,
 }
 
-/// The states a custom rule can set (see [`super::AccountState`]).
+/// The states a custom rule can set (see [`crate::legacy::AccountState`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum StateKind {
-    /// [`super::AccountState::Banned`].
+    /// [`crate::legacy::AccountState::Banned`].
     Banned,
-    /// [`super::AccountState::Closed`].
+    /// [`crate::legacy::AccountState::Closed`].
     Closed,
-    /// [`super::AccountState::Unverified`].
+    /// [`crate::legacy::AccountState::Unverified`].
     Unverified,
-    /// [`super::AccountState::Deleted`].
+    /// [`crate::legacy::AccountState::Deleted`].
     Deleted,
-    /// [`super::AccountState::Spam`].
+    /// [`crate::legacy::AccountState::Spam`].
     Spam,
 }
 
@@ -214,7 +214,7 @@ impl CustomPasswords {
     /// The salts, read from wherever they are configured.
     ///
     /// # Errors
-    /// As [`SiteConfig::resolve_dsn`].
+    /// As [`super::SiteConfig::resolve_dsn`].
     pub fn resolve_salts(&self, site: &Arc<str>) -> Result<Md5Salts, LegacyError> {
         Ok(Md5Salts {
             pwdsalt: resolve_secret(

@@ -3,11 +3,12 @@
 //! Each page is `SELECT … WHERE id > ? ORDER BY id LIMIT ?` on one connection held for the
 //! whole read (no pool round trip per page), a statement prepared once per connection and run
 //! over the binary protocol: integer and date columns arrive as numbers, not as text to
-//! allocate and parse (15–20% of the reader's CPU on a million rows); WordPress pages are merged with the usermeta read on a second connection
-//! ([`wpmeta::FullMeta`]: a sorted stream merged with the pages, or the administrators' ids). Memory is one page of rows (plus a few chunks of meta rows, or
-//! ≈40 bytes per WordPress user while a read without `last_seen_at` loads the capabilities);
-//! column buffers are moved into the [`LegacyUser`] strings without copying when they already
-//! are UTF-8.
+//! allocate and parse (10–25% of the client's CPU in a million-row plan). WordPress pages get
+//! their usermeta values from a read on a second connection ([`wpmeta::FullMeta`]: a sorted
+//! stream merged with the pages, or the administrators' ids). Memory is one page of rows (plus
+//! a few chunks of meta rows, or ≈40 bytes per WordPress user while a read without
+//! `last_seen_at` loads the capabilities); column buffers are moved into the [`LegacyUser`]
+//! strings without copying when they already are UTF-8.
 
 use std::sync::Arc;
 
@@ -81,7 +82,7 @@ impl MysqlUserSource {
     /// `last_seen_at` ([`MysqlUserSource::without_last_seen`]), where that query (the
     /// capabilities usermeta rows) is the longest part of the read and now runs alongside the
     /// pages instead of before the first. The planner reads this way and marks the
-    /// administrators afterwards ([`crate::mapping::PlanBuilder::mark_admins`]).
+    /// administrators afterwards ([`crate::mapping::plan::PlanBuilder::mark_admins`]).
     pub fn defer_admins(mut self) -> Self {
         self.defer_admins = true;
         self

@@ -12,10 +12,11 @@
 //!   * without it ([`AdminIds`], what the planner reads): the capabilities rows alone,
 //!     unsorted, on a second connection, reduced to the set of administrators' ids. The
 //!     server's sort of a `LONGTEXT` column re-reads every row after sorting; skipping it
-//!     takes 40% off the usermeta read. The reader either waits for the set before it returns
-//!     its first page, or (with [`super::MysqlUserSource::defer_admins`]) never waits: its rows say
-//!     `is_admin: false` and the set is handed over after the last page, so the usermeta read
-//!     (the longest of a plan) runs alongside the pages instead of before them.
+//!     takes 40% off the usermeta read. The reader either waits for the set before it
+//!     returns its first page, or (with [`super::MysqlUserSource::defer_admins`]) never
+//!     waits: its rows say `is_admin: false` and the set is handed over after the last page,
+//!     so the usermeta read (the longest of a plan) runs alongside the pages instead of
+//!     before them.
 //! * Lookups ([`attach`]): `user_id IN (…)` for the few rows a login lookup found.
 //!
 //! All keep, per user and key, the value of the lowest `umeta_id` among the rows whose
