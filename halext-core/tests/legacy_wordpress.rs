@@ -156,17 +156,21 @@ async fn full_reads_merge_meta_like_lookups() {
     }
 }
 
-/// A read without `last_seen_at` (what the planner does) takes the capabilities from an
-/// unsorted map instead of the sorted stream: the same users, roles and rule (the lowest
+/// The usermeta quirks the capabilities rule must survive: (name, fixture added to [`FIXTURE`]).
+const META_QUIRKS: [(&str, &str); 3] = [
+    ("dup", "tests/data/legacy-wordpress-duplicate-meta.sql"),
+    ("orphan", "tests/data/legacy-wordpress-orphan-meta.sql"),
+    ("null", "tests/data/legacy-wordpress-null-capabilities.sql"),
+];
+
+/// A read without `last_seen_at` takes the administrators from an unsorted read of the
+/// capabilities instead of the sorted stream: the same users, `is_admin` and rule (the lowest
 /// `umeta_id` with a value wins, orphan and NULL rows ignored), `last_seen_at` left out.
 #[tokio::test]
 async fn reads_without_last_seen_agree_with_full_reads() {
-    for (name, extra) in [
-        ("wp_nols_dup", "tests/data/legacy-wordpress-duplicate-meta.sql"),
-        ("wp_nols_orphan", "tests/data/legacy-wordpress-orphan-meta.sql"),
-        ("wp_nols_null", "tests/data/legacy-wordpress-null-capabilities.sql"),
-    ] {
-        let db = common::fresh_database(name, &[FIXTURE, extra]);
+    for (quirk, extra) in META_QUIRKS {
+        let name = format!("wp_nols_{quirk}");
+        let db = common::fresh_database(&name, &[FIXTURE, extra]);
         let site = site(&db, "wp_");
         let full = read_all(&site).await;
         let lean = read_source(site.users().without_last_seen()).await;
@@ -175,7 +179,7 @@ async fn reads_without_last_seen_agree_with_full_reads() {
         let expected: BTreeMap<u64, LegacyUser> =
             full.into_iter().map(|(id, u)| (id, LegacyUser { last_seen_at: None, ..u })).collect();
         assert_eq!(lean, expected, "{name}");
-        if name == "wp_nols_null" {
+        if quirk == "null" {
             assert!(lean[&12].is_admin, "the NULL row gives way to the administrator row");
         }
     }
@@ -186,12 +190,9 @@ async fn reads_without_last_seen_agree_with_full_reads() {
 /// waiting read marks, by the same rule (lowest `umeta_id` with a value wins).
 #[tokio::test]
 async fn deferred_admins_are_the_ones_a_waiting_read_marks() {
-    for (name, extra) in [
-        ("wp_defer_dup", "tests/data/legacy-wordpress-duplicate-meta.sql"),
-        ("wp_defer_orphan", "tests/data/legacy-wordpress-orphan-meta.sql"),
-        ("wp_defer_null", "tests/data/legacy-wordpress-null-capabilities.sql"),
-    ] {
-        let db = common::fresh_database(name, &[FIXTURE, extra]);
+    for (quirk, extra) in META_QUIRKS {
+        let name = format!("wp_defer_{quirk}");
+        let db = common::fresh_database(&name, &[FIXTURE, extra]);
         let site = site(&db, "wp_");
         let waiting = read_source(site.users().without_last_seen()).await;
         let mut source = site.users().without_last_seen().defer_admins();

@@ -137,7 +137,7 @@ impl MysqlUserSource {
                 return Ok(None);
             }
             if let (Some(meta), None) = (&layout.meta, &self.meta) {
-                // Started before the page query so that the server sorts while pages are read.
+                // Started before the page query, so the server works on it while pages are read.
                 self.meta = Some(wpmeta::FullMeta::start(&site, meta, self.last_seen));
             }
             // The cursor moves only once the whole page is processed, so a failed page is
